@@ -1,0 +1,66 @@
+"""The model seam: one interface for every LLM call in the workbench.
+
+Extraction, annotation, candidate generation, the model verifier and evaluation all send a
+batch of prompts (raw text or chat messages) with sampling parameters and get texts back.
+Backends live beside this module (hf, vllm, openai); heavy libraries are imported there only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+# A chat conversation: [{"role": "user", "content": "..."}, ...]
+Messages = list[dict[str, str]]
+Prompt = str | Messages
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """How to sample. temperature 0 means greedy."""
+
+    max_new_tokens: int = 1024
+    temperature: float = 0.0
+    top_p: float = 1.0
+    n: int = 1  # completions per prompt
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_new_tokens < 1:
+            raise ValueError(f"max_new_tokens must be >= 1, got {self.max_new_tokens}")
+        if self.temperature < 0:
+            raise ValueError(f"temperature must be >= 0, got {self.temperature}")
+        if not 0 < self.top_p <= 1:
+            raise ValueError(f"top_p must be in (0, 1], got {self.top_p}")
+        if self.n < 1:
+            raise ValueError(f"n must be >= 1, got {self.n}")
+
+
+@dataclass
+class Generation:
+    """The completions for one prompt (n of them), with usage and timing."""
+
+    texts: list[str]
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    finish_reasons: list[str] = field(default_factory=list)
+    cached: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.texts[0] if self.texts else ""
+
+
+@runtime_checkable
+class ModelBackend(Protocol):
+    """Batch in, texts out. `chat=True` applies the model's chat template (or chat endpoint)."""
+
+    name: str  # backend name: "hf", "vllm", "openai"
+    model: str  # model path or served name
+
+    def generate(
+        self, prompts: Sequence[Prompt], params: SamplingParams, *, chat: bool = False
+    ) -> list[Generation]: ...
