@@ -1,0 +1,34 @@
+"""Where things live: the database file, run folders and caches.
+
+Environment variables are only for machine knobs: GENREASON_DB (database file),
+GENREASON_DATA (data folder), GENREASON_LOCK_TIMEOUT (seconds to wait for a locked database).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path("data")
+DEFAULT_DB_NAME = "genreason.duckdb"
+
+
+def data_dir() -> Path:
+    """The data folder: $GENREASON_DATA, else ./data."""
+    return Path(os.environ.get("GENREASON_DATA", DEFAULT_DATA_DIR))
+
+
+def default_db_path() -> Path:
+    """The database file: $GENREASON_DB, else <data folder>/genreason.duckdb."""
+    env = os.environ.get("GENREASON_DB")
+    return Path(env) if env else data_dir() / DEFAULT_DB_NAME
+
+
+def resolve_db_path(db: str | os.PathLike[str] | None) -> Path:
+    """An explicit path wins over the environment and the default."""
+    return Path(db) if db else default_db_path()
+
+
+def lock_timeout_s() -> float:
+    """How long a connection waits for another process's lock before giving up."""
+    return float(os.environ.get("GENREASON_LOCK_TIMEOUT", "15"))

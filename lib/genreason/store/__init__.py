@@ -1,0 +1,37 @@
+"""The DuckDB store: schema, short-lived connections, and the reads and writes of each table.
+
+    from genreason import store
+    with store.connect("data/genreason.duckdb") as con:
+        items = store.candidate_items(con, limit=100)
+"""
+
+from genreason.store.connection import (
+    StoreError,
+    StoreLockedError,
+    connect,
+    data_version,
+    transaction,
+)
+from genreason.store.judgments import candidate_items, judge_names, load_judgments, save_judgments
+from genreason.store.runs import QuarantinedRow, add_decisions, add_quarantine, new_run_id, record_run
+from genreason.store.schema import LATEST_VERSION, current_version, migrate
+
+__all__ = [
+    "LATEST_VERSION",
+    "QuarantinedRow",
+    "StoreError",
+    "StoreLockedError",
+    "add_decisions",
+    "add_quarantine",
+    "candidate_items",
+    "connect",
+    "current_version",
+    "data_version",
+    "judge_names",
+    "load_judgments",
+    "migrate",
+    "new_run_id",
+    "record_run",
+    "save_judgments",
+    "transaction",
+]

@@ -1,0 +1,126 @@
+"""Short-lived DuckDB connections with retry on the file lock, and atomic write transactions.
+
+DuckDB lets one process write a file, or many processes read it, never both at once. So every
+process opens a connection per unit of work through `connect`, which waits with backoff while
+another process holds the lock and then fails with an error naming the holder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from genreason.config import lock_timeout_s, resolve_db_path
+from genreason.store.schema import LATEST_VERSION, current_version, migrate
+
+log = logging.getLogger(__name__)
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<prog>.*?) \(PID (?P<pid>\d+)\)")
+
+
+class StoreError(RuntimeError):
+    """A problem with the database file that the user can act on."""
+
+
+class StoreLockedError(StoreError):
+    """Another process held the database lock for longer than we were willing to wait."""
+
+
+def _holder_description(message: str) -> str:
+    match = _LOCK_HOLDER.search(message)
+    if not match:
+        return "another process"
+    pid = match.group("pid")
+    cmdline = ""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        cmdline = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+    except OSError:
+        pass
+    return f"PID {pid} ({cmdline or match.group('prog')})"
+
+
+def _open(path: Path, read_only: bool, timeout_s: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout_s
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            message = str(exc)
+            if "lock" not in message.lower():
+                raise StoreError(f"cannot open database {path}: {message}") from exc
+            if time.monotonic() >= deadline:
+                holder = _holder_description(message)
+                raise StoreLockedError(
+                    f"database {path} is locked by {holder}; waited {timeout_s:.0f} s. "
+                    "DuckDB allows one writing process or several reading ones at a time: "
+                    "let that process finish (or stop it), then retry, or raise "
+                    "GENREASON_LOCK_TIMEOUT to wait longer."
+                ) from exc
+            log.debug("database %s locked, retrying in %.2f s", path, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+@contextmanager
+def connect(
+    db: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    timeout_s: float | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for one unit of work, closed on exit. Creates and migrates the file on write.
+
+    Read-only connections to a missing file raise StoreError with the next step to take.
+    """
+    path = resolve_db_path(db)
+    timeout_s = lock_timeout_s() if timeout_s is None else timeout_s
+    if read_only and not path.exists():
+        raise StoreError(f"no database at {path}: run `genreason demo` or `genreason ingest` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(path, read_only, timeout_s)
+    try:
+        if not read_only:
+            migrate(con)
+        elif current_version(con) != LATEST_VERSION:
+            raise StoreError(
+                f"database {path} has schema version {current_version(con)}, this genreason "
+                f"expects {LATEST_VERSION}: any writing command (such as `genreason ingest`) "
+                "migrates it"
+            )
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All writes inside commit together or not at all; readers never see half a stage.
+
+    Also bumps `data_version`, which caches (the app's) use to notice new data.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+        con.execute(
+            "UPDATE store_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+            "WHERE key = 'data_version'"
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A counter that grows with every committed write; cheap to read."""
+    return int(con.execute("SELECT value FROM store_meta WHERE key = 'data_version'").fetchone()[0])

@@ -1,0 +1,139 @@
+"""Candidates and their judgments in the store.
+
+A judgment row is one judge's verdict on one candidate response; the judge may be a verifier
+("rule", "model", "hybrid"), a person ("human") or imported labels ("reference", ...).
+The latest judgment of a judge on a candidate replaces the earlier one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import duckdb
+
+from genreason.store.connection import transaction
+from genreason.verify.judgment import Item, Judgment
+
+
+def candidate_items(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    limit: int | None = None,
+    judge_missing: str | None = None,
+    question_ids: Sequence[str] | None = None,
+    candidate_ids: Sequence[str] | None = None,
+) -> list[Item]:
+    """Stored candidates as verifier items (item_id = candidate id), in a stable order.
+
+    judge_missing: only candidates that judge has not judged yet (to resume a judging run).
+    """
+    where, params = [], []
+    if judge_missing:
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM judgments j WHERE j.candidate_id = c.id AND j.judge = ?)"
+        )
+        params.append(judge_missing)
+    if question_ids is not None:
+        where.append("c.question_id IN (SELECT unnest(?))")
+        params.append(list(question_ids))
+    if candidate_ids is not None:
+        where.append("c.id IN (SELECT unnest(?))")
+        params.append(list(candidate_ids))
+    sql = (
+        "SELECT c.id, q.question, q.answer, c.response, q.answer_type, q.options "
+        "FROM candidates c JOIN questions q ON q.id = c.question_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY c.id"
+        + (f" LIMIT {int(limit)}" if limit is not None else "")
+    )
+    return [
+        Item(
+            question=question,
+            reference=answer,
+            response=response,
+            answer_type=answer_type,
+            options=tuple(options) if options else None,
+            item_id=cid,
+        )
+        for cid, question, answer, response, answer_type, options in con.execute(sql, params).fetchall()
+    ]
+
+
+def save_judgments(
+    con: duckdb.DuckDBPyConnection, judgments: Iterable[Judgment], *, run_id: str | None = None
+) -> int:
+    """Store judgments of stored candidates atomically (upsert per candidate and judge).
+
+    Raises ValueError naming the first judgment whose item_id is not a stored candidate.
+    """
+    rows = [j for j in judgments]
+    if not rows:
+        return 0
+    missing = [j for j in rows if not j.item_id]
+    if missing:
+        raise ValueError(f"judgment by {missing[0].judge!r} has no item_id (candidate id)")
+    batch = [
+        (
+            j.item_id,
+            j.judge,
+            j.verdict,
+            j.extracted,
+            j.reason,
+            j.rule,
+            json.dumps(j.detail, default=str, ensure_ascii=False),
+            json.dumps(j.cost, default=str),
+            run_id,
+        )
+        for j in rows
+    ]
+    with transaction(con):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _incoming_judgments (candidate_id VARCHAR, judge VARCHAR, "
+            "verdict BOOLEAN, extracted VARCHAR, reason VARCHAR, rule VARCHAR, detail JSON, "
+            "cost JSON, run_id VARCHAR)"
+        )
+        con.executemany("INSERT INTO _incoming_judgments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+        unknown = con.execute(
+            "SELECT i.candidate_id FROM _incoming_judgments i "
+            "LEFT JOIN candidates c ON c.id = i.candidate_id WHERE c.id IS NULL LIMIT 1"
+        ).fetchone()
+        if unknown:
+            raise ValueError(f"no stored candidate with id {unknown[0]!r}")
+        con.execute(
+            "INSERT OR REPLACE INTO judgments (candidate_id, question_id, judge, verdict, extracted, "
+            "reason, rule, detail, cost, run_id, created_at) "
+            "SELECT i.candidate_id, c.question_id, i.judge, i.verdict, i.extracted, i.reason, i.rule, "
+            "i.detail, i.cost, i.run_id, current_timestamp "
+            "FROM _incoming_judgments i JOIN candidates c ON c.id = i.candidate_id"
+        )
+        con.execute("DROP TABLE _incoming_judgments")
+    return len(batch)
+
+
+def judge_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Judges with at least one stored judgment, most judgments first."""
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT judge FROM judgments GROUP BY judge ORDER BY count(*) DESC, judge"
+        ).fetchall()
+    ]
+
+
+def load_judgments(con: duckdb.DuckDBPyConnection, judge: str) -> list[dict[str, Any]]:
+    """All judgments of one judge as dicts (detail and cost decoded)."""
+    cursor = con.execute(
+        "SELECT candidate_id, question_id, judge, verdict, extracted, reason, rule, detail, cost, "
+        "run_id FROM judgments WHERE judge = ? ORDER BY candidate_id",
+        [judge],
+    )
+    names = [d[0] for d in cursor.description]
+    out = []
+    for row in cursor.fetchall():
+        record = dict(zip(names, row, strict=True))
+        for key in ("detail", "cost"):
+            record[key] = json.loads(record[key]) if record[key] else {}
+        out.append(record)
+    return out

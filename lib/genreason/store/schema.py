@@ -1,0 +1,153 @@
+"""The store's schema: numbered forward migrations, applied in order, each in a transaction.
+
+A database records its version in `schema_version`; `migrate` brings it to the latest.
+Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+# (version, statements). Version 1 is the whole schema of the first release.
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (
+        1,
+        [
+            """CREATE TABLE store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
+            """INSERT INTO store_meta VALUES ('data_version', '0')""",
+            # One row per question; `id` is stable across re-ingests (given, or a content hash).
+            """CREATE TABLE questions (
+                id VARCHAR PRIMARY KEY,
+                source VARCHAR NOT NULL,
+                question VARCHAR NOT NULL,
+                answer VARCHAR NOT NULL,
+                answer_type VARCHAR,
+                category VARCHAR,
+                difficulty VARCHAR,
+                options VARCHAR[],
+                extra JSON,
+                content_hash VARCHAR NOT NULL,
+                ingest_run VARCHAR,
+                created_at TIMESTAMP DEFAULT current_timestamp
+            )""",
+            # Every stage execution: its config, counts, timing and outcome.
+            """CREATE TABLE stage_runs (
+                id VARCHAR PRIMARY KEY,
+                stage VARCHAR NOT NULL,
+                config JSON,
+                status VARCHAR NOT NULL,
+                started_at TIMESTAMP,
+                finished_at TIMESTAMP,
+                seconds DOUBLE,
+                counts JSON,
+                error VARCHAR
+            )""",
+            # Per-row outcome of a filtering stage: nothing is dropped without a reason.
+            """CREATE TABLE decisions (
+                run_id VARCHAR NOT NULL,
+                stage VARCHAR NOT NULL,
+                question_id VARCHAR NOT NULL,
+                kept BOOLEAN NOT NULL,
+                reason VARCHAR,
+                detail JSON,
+                created_at TIMESTAMP DEFAULT current_timestamp
+            )""",
+            """CREATE TABLE candidates (
+                id VARCHAR PRIMARY KEY,
+                question_id VARCHAR NOT NULL,
+                model VARCHAR,
+                response VARCHAR NOT NULL,
+                run_id VARCHAR,
+                extra JSON,
+                created_at TIMESTAMP DEFAULT current_timestamp
+            )""",
+            # One judgment per (candidate, judge); verdict NULL means undecided.
+            """CREATE TABLE judgments (
+                candidate_id VARCHAR NOT NULL,
+                question_id VARCHAR NOT NULL,
+                judge VARCHAR NOT NULL,
+                verdict BOOLEAN,
+                extracted VARCHAR,
+                reason VARCHAR,
+                rule VARCHAR,
+                detail JSON,
+                cost JSON,
+                run_id VARCHAR,
+                created_at TIMESTAMP DEFAULT current_timestamp,
+                PRIMARY KEY (candidate_id, judge)
+            )""",
+            # Input rows that were rejected, with where they came from and why.
+            """CREATE TABLE quarantine (
+                run_id VARCHAR NOT NULL,
+                source_file VARCHAR NOT NULL,
+                line BIGINT,
+                reason VARCHAR NOT NULL,
+                raw VARCHAR,
+                created_at TIMESTAMP DEFAULT current_timestamp
+            )""",
+            # Long-running work (training, generation); it writes its own run folder.
+            """CREATE TABLE jobs (
+                id VARCHAR PRIMARY KEY,
+                kind VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                config JSON,
+                run_dir VARCHAR,
+                pid INTEGER,
+                created_at TIMESTAMP DEFAULT current_timestamp,
+                started_at TIMESTAMP,
+                finished_at TIMESTAMP,
+                error VARCHAR
+            )""",
+        ],
+    ),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of the open database (0 for an empty file)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(
+    con: duckdb.DuckDBPyConnection,
+    migrations: list[tuple[int, list[str]]] | None = None,
+    target: int | None = None,
+) -> int:
+    """Apply pending migrations up to `target` (default: all); return the new version."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    version = current_version(con)
+    if version == 0:
+        con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)")
+    newest = max(v for v, _ in migrations)
+    if version > newest:
+        raise RuntimeError(
+            f"database schema version {version} is newer than this genreason ({newest}); "
+            "upgrade genreason to open it"
+        )
+    for number, statements in migrations:
+        if number <= version or (target is not None and number > target):
+            continue
+        log.info("applying schema migration %d", number)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for statement in statements:
+                con.execute(statement)
+            con.execute("INSERT INTO schema_version VALUES (?, current_timestamp)", [number])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        version = number
+    return version
