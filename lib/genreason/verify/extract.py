@@ -1,0 +1,241 @@
+"""Answer extraction: the student's final answer out of a full model response.
+
+Stage: verify (first half of "parse, then judge"). Reads one response string, returns an
+`Extraction` naming what was found and how. Grading is elsewhere (`genreason.verify.rule`).
+
+Order of preference, after dropping `<think>` blocks and keeping only the tail of very long
+responses (General-Reasoner, arXiv:2505.14652, section 3.2: the student answer is the last
+`\\boxed{...}` else the last "Final Answer:"-style line):
+
+1. the last `\\boxed{...}` / `\\fbox{...}` (nested braces; several boxes on that same line are
+   joined with ", " so "x = \\boxed{2}, y = \\boxed{3}" keeps both values);
+2. the last "Final Answer:" / "The answer is" / "Answer:" / "####" marker, also when it is
+   the very end of the text with no newline;
+3. a multiple-choice letter in its usual written forms ("the correct option is (B)");
+4. the last non-empty line, when it is short enough to be an answer.
+
+`extract_answer` is total: any string (or non-string) gives an `Extraction`; no answer gives
+`answer=None, method="none"`, never an empty string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Only this much of the end of a response is searched: answers sit at the end, and a bound
+# keeps extraction linear and fast on pathological (100 KB of braces) inputs.
+TAIL_CHARS = 8000
+# A last line longer than this is prose, not an answer, when no marker says otherwise.
+MAX_LAST_LINE_CHARS = 300
+# A marker's answer longer than this is cut (a runaway "Answer:" paragraph).
+MAX_ANSWER_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What was extracted from a response and by which rule.
+
+    answer: the answer text, stripped; None when nothing was found.
+    method: "boxed", "boxed_multi", "boxed_empty" (answer None), "final_answer_line", "answer_is", "answer_line",
+        "choice_letter", "last_line" or "none".
+    """
+
+    answer: str | None
+    method: str
+
+    @property
+    def found(self) -> bool:
+        return self.answer is not None
+
+
+NONE = Extraction(None, "none")
+
+_THINK_BLOCK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+_BOX_START = re.compile(r"\\(?:boxed|fbox)\s*")
+
+# Markers, most specific first. Each captures the rest of its line.
+_FINAL_ANSWER = re.compile(
+    r"(?:^|\n)[ \t>#*_]*(?:\*\*)?final\s+answer(?:\*\*)?\s*(?:is|:|：)?\s*(?:\*\*)?[:：]?[ \t]*(?P<ans>[^\n]*)",
+    re.IGNORECASE,
+)
+_ANSWER_IS = re.compile(
+    r"\b(?:the\s+)?(?:final\s+|correct\s+|best\s+)?answer\s+(?:is|would\s+be|will\s+be|should\s+be)\s*[:：]?[ \t]*(?P<ans>[^\n]*)",
+    re.IGNORECASE,
+)
+_ANSWER_LINE = re.compile(
+    r"(?:^|\n)[ \t>#*_]*(?:\*\*)?(?:answer|ans\.?|####|A)(?:\*\*)?\s*[:：]\s*(?:\*\*)?[ \t]*(?P<ans>[^\n]*)",
+    re.IGNORECASE,
+)
+_HASHES = re.compile(r"####[ \t]*(?P<ans>[^\n]*)")
+
+# Choice letters written as a conclusion, e.g. "the correct option is (B)", "option B is correct".
+_LETTER = r"\(?\[?(?P<letter>[A-J])\]?\)?"
+_CHOICE_PATTERNS = (
+    re.compile(
+        r"\b(?:correct|right|best)\s+(?:option|choice|answer|response)\s*(?:is|would\s+be|:)\s*(?:option\s+|choice\s+)?"
+        + _LETTER
+        + r"(?![A-Za-z])"
+    ),
+    re.compile(r"\b(?:option|choice)\s+" + _LETTER + r"\s+is\s+(?:the\s+)?(?:correct|right|best)"),
+    re.compile(r"\b(?:I\s+(?:choose|pick|select)|[Ss]o\s+the\s+answer\s*:?)\s*(?:option\s+)?" + _LETTER + r"(?![A-Za-z])"),
+)
+
+_WRAPPERS = re.compile(r"^(?:\*\*|__|\$\$|\$|\\\[|\\\(|`)+|(?:\*\*|__|\$\$|\$|\\\]|\\\)|`)+$")
+
+
+def extract_answer(response: str) -> Extraction:
+    """The final answer in `response` and how it was found; never raises."""
+    try:
+        return _extract(response)
+    except Exception:  # total over model output: a bug here must not crash a batch
+        return NONE
+
+
+def _extract(response: str) -> Extraction:
+    if not isinstance(response, str) or not response.strip():
+        return NONE
+    text = strip_thinking(response)
+    if len(text) > TAIL_CHARS:
+        text = text[-TAIL_CHARS:]
+    if not text.strip():
+        return NONE
+
+    boxed = _last_boxed(text)
+    if boxed is not None:
+        return boxed
+
+    for pattern, method in (
+        (_FINAL_ANSWER, "final_answer_line"),
+        (_ANSWER_IS, "answer_is"),
+        (_HASHES, "answer_line"),
+        (_ANSWER_LINE, "answer_line"),
+    ):
+        found = _last_marker(pattern, text)
+        if found is not None:
+            return Extraction(found, method)
+
+    tail = text[-1500:]
+    for pattern in _CHOICE_PATTERNS:
+        matches = list(pattern.finditer(tail))
+        if matches:
+            return Extraction(matches[-1].group("letter"), "choice_letter")
+
+    last = _last_line(text)
+    if last is not None:
+        return Extraction(last, "last_line")
+    return NONE
+
+
+def strip_thinking(text: str) -> str:
+    """`text` without `<think>...</think>` blocks; after a lone `</think>`, only what follows."""
+    text = _THINK_BLOCK.sub("\n", text)
+    lowered = text.lower()
+    end = lowered.rfind("</think>")
+    if end >= 0:
+        text = text[end + len("</think>") :]
+    # An unclosed <think> (a truncated trace) is left as text: its tail may still hold a box.
+    return text.replace("<think>", "\n")
+
+
+def _brace_matches(text: str) -> dict[int, int]:
+    """Index of each unescaped "{" -> index of its closing "}", in one linear pass."""
+    matches: dict[int, int] = {}
+    stack: list[int] = []
+    escaped = False
+    for i, c in enumerate(text):
+        if escaped:
+            escaped = False
+            continue
+        if c == "\\":
+            escaped = True
+        elif c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            matches[stack.pop()] = i
+    return matches
+
+
+def _boxes(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every complete box in `text`, in order."""
+    found: list[tuple[int, int, str]] = []
+    closing = _brace_matches(text)
+    for m in _BOX_START.finditer(text):
+        j = m.end()
+        if j < len(text) and text[j] == "{":
+            end = closing.get(j)
+            if end is not None:  # an unclosed (truncated) box is skipped
+                found.append((m.start(), end + 1, text[j + 1 : end]))
+        elif j < len(text) and text[j - 1].isspace():
+            tok = re.match(r"[^\s$]+", text[j:])  # "\boxed 5": a single token
+            if tok:
+                found.append((m.start(), j + tok.end(), tok.group(0)))
+    # Boxes nested in boxes: keep the outermost only.
+    outer: list[tuple[int, int, str]] = []
+    for box in found:
+        if outer and box[0] < outer[-1][1]:
+            continue
+        outer.append(box)
+    return outer
+
+
+def _last_boxed(text: str) -> Extraction | None:
+    boxes = _boxes(text)
+    if not boxes:
+        return None
+    last_start, _, last = boxes[-1]
+    line_start = text.rfind("\n", 0, last_start) + 1
+    same_line = [_unbox(content) for start, _, content in boxes if start >= line_start]
+    distinct = list(dict.fromkeys(same_line))
+    distinct = [d for d in distinct if d]
+    if len(distinct) > 1:
+        return Extraction(", ".join(distinct), "boxed_multi")
+    answer = _unbox(last)
+    if not clean_answer(answer):
+        return Extraction(None, "boxed_empty")  # an empty box is no answer, never ""
+    return Extraction(answer, "boxed")
+
+
+def _unbox(content: str) -> str:
+    """A box's content with redundant inner boxes ("\\boxed{\\boxed{3}}") removed."""
+    s = content.strip()
+    for _ in range(10):
+        inner = _boxes(s)
+        if len(inner) == 1 and inner[0][0] == 0 and inner[0][1] == len(s):
+            s = inner[0][2].strip()
+        else:
+            break
+    return s
+
+
+def _last_marker(pattern: re.Pattern[str], text: str) -> str | None:
+    matches = list(pattern.finditer(text))
+    for m in reversed(matches):
+        ans = clean_answer(m.group("ans"))
+        if ans:
+            return ans[:MAX_ANSWER_CHARS]
+        # "Final Answer:" on its own line: the answer is on the next non-empty line
+        rest = text[m.end() :].lstrip("\n")
+        nxt = rest.split("\n", 1)[0] if rest else ""
+        ans = clean_answer(nxt)
+        if ans:
+            return ans[:MAX_ANSWER_CHARS]
+    return None
+
+
+def _last_line(text: str) -> str | None:
+    for line in reversed(text.strip().split("\n")):
+        ans = clean_answer(line)
+        if ans:
+            return ans if len(ans) <= MAX_LAST_LINE_CHARS else None
+    return None
+
+
+def clean_answer(text: str) -> str:
+    """Strip markdown/LaTeX wrappers and trailing sentence punctuation from an answer line."""
+    s = text.strip()
+    for _ in range(3):
+        s = _WRAPPERS.sub("", s).strip()
+        s = s.rstrip(" .;,")
+        s = s.strip()
+    return s
