@@ -35,6 +35,20 @@ class QuarantinedRow:
     raw: str | None = None
 
 
+def reason_kind(reason: str) -> str:
+    """The reason without ids and positions, for counting ('broken JSON: ...' -> 'broken JSON')."""
+    for prefix, kind in (
+        ("duplicate id", "duplicate id with different content"),
+        ("duplicate candidate id", "duplicate candidate id with different content"),
+        ("question_id", "question_id not stored"),
+        ("candidate id", "candidate id already stored with different content"),
+        ("id ", "id already stored with different content"),
+    ):
+        if reason.startswith(prefix):
+            return kind
+    return reason.split(":")[0].split(" (")[0]
+
+
 def record_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -59,12 +73,14 @@ def add_quarantine(
 ) -> int:
     """Store rejected rows (raw text truncated to `raw_limit` characters); return how many."""
     batch = [
-        (run_id, r.source_file, r.line, r.reason, None if r.raw is None else r.raw[:raw_limit])
+        (run_id, r.source_file, r.line, r.reason, reason_kind(r.reason),
+         None if r.raw is None else r.raw[:raw_limit])
         for r in rows
     ]
     if batch:
         con.executemany(
-            "INSERT INTO quarantine (run_id, source_file, line, reason, raw) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO quarantine (run_id, source_file, line, reason, kind, raw) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             batch,
         )
     return len(batch)

@@ -61,6 +61,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 question_id VARCHAR NOT NULL,
                 model VARCHAR,
                 response VARCHAR NOT NULL,
+                content_hash VARCHAR,
                 run_id VARCHAR,
                 extra JSON,
                 created_at TIMESTAMP DEFAULT current_timestamp
@@ -86,6 +87,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 source_file VARCHAR NOT NULL,
                 line BIGINT,
                 reason VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
                 raw VARCHAR,
                 created_at TIMESTAMP DEFAULT current_timestamp
             )""",
@@ -111,12 +113,10 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version of the open database (0 for an empty file)."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
-    if not exists:
+    try:
+        row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    except duckdb.CatalogException:  # cheaper than asking information_schema on every open
         return 0
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
 
 

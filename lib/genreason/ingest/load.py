@@ -1,0 +1,297 @@
+"""The ingest stage: read sources, validate rows, store questions, candidates and labels.
+
+    genreason ingest data/sample/questions.jsonl --db data/genreason.duckdb
+
+One call is one stage run and one transaction: the good rows land, bad rows go to the
+quarantine table with file, line and reason, and a failure leaves the store as it was.
+Ids are stable (given, or a hash of the content), so re-ingesting a file adds nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from itertools import chain
+
+import duckdb
+from tqdm import tqdm
+
+from genreason.ingest.formats import (
+    FORMATS,
+    Format,
+    RowError,
+    detect_format,
+    generic_format,
+    to_json,
+)
+from genreason.ingest.normalize import normalize_candidate, normalize_question
+from genreason.ingest.readers import SourceError, container_of, read_records
+from genreason.store import QuarantinedRow, add_quarantine, new_run_id, record_run, transaction
+from genreason.store.runs import reason_kind
+
+log = logging.getLogger(__name__)
+
+_Q_COLUMNS = ["id", "source", "question", "answer", "answer_type", "category", "difficulty",
+              "options", "extra", "content_hash", "id_given"]
+_C_COLUMNS = ["id", "question_id", "model", "response", "label", "content_hash"]
+
+
+class IngestError(RuntimeError):
+    """The ingest could not run; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    """How to read the inputs."""
+
+    format: str | None = None  # a name from FORMATS or "generic"; None detects it per file
+    mapping: Mapping[str, str] | None = None  # generic format: our field -> source column
+    source: str | None = None  # source name stored with each question; default: the format's
+    judge: str | None = None  # judge name for labels; default: the format's (e.g. "human")
+    max_chars: int = 200_000  # longest question, answer or response accepted
+    progress: bool = True  # show a progress bar on large inputs
+
+    def __post_init__(self) -> None:
+        if self.format is not None and self.format not in FORMATS and self.format != "generic":
+            raise ValueError(f"unknown format {self.format!r}; choose one of {', '.join([*FORMATS, 'generic'])}")
+        if self.format == "generic" and not self.mapping:
+            raise ValueError("format 'generic' needs a mapping (--map question=COL,answer=COL)")
+        if self.max_chars < 1:
+            raise ValueError(f"max_chars must be positive, got {self.max_chars}")
+
+
+@dataclass
+class IngestResult:
+    run_id: str
+    files: list[str]
+    counts: dict[str, int]
+    reasons: Counter[str] = field(default_factory=Counter)
+    quarantined: list[QuarantinedRow] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def clean(self) -> bool:
+        return self.counts.get("quarantined", 0) == 0
+
+
+class _Staging:
+    """Column lists of validated rows, in input order, plus the rows that failed."""
+
+    def __init__(self) -> None:
+        self.q: dict[str, list[Any]] = {c: [] for c in [*_Q_COLUMNS, "ord", "file", "line"]}
+        self.c: dict[str, list[Any]] = {c: [] for c in [*_C_COLUMNS, "q_ord", "judge", "file", "line"]}
+        self.bad: list[QuarantinedRow] = []
+        self.rows_read = 0
+
+    def add_question(self, row: dict[str, Any], file: str, line: int) -> int:
+        ordinal = len(self.q["ord"])
+        for key in _Q_COLUMNS:
+            self.q[key].append(row[key])
+        self.q["ord"].append(ordinal)
+        self.q["file"].append(file)
+        self.q["line"].append(line)
+        return ordinal
+
+    def add_candidate(self, row: dict[str, Any], q_ord: int | None, judge: str | None, file: str, line: int) -> None:
+        for key in _C_COLUMNS:
+            self.c[key].append(row[key])
+        self.c["q_ord"].append(q_ord)
+        self.c["judge"].append(judge)
+        self.c["file"].append(file)
+        self.c["line"].append(line)
+
+
+def _format_for(path: Path, first: Mapping[str, Any] | None, config: IngestConfig) -> Format:
+    if config.mapping:
+        return generic_format(config.mapping)
+    if config.format:
+        return FORMATS[config.format]
+    if first is None:
+        raise SourceError(f"{path}: no readable records to tell the format from")
+    fmt = detect_format(first)
+    if fmt is None:
+        raise SourceError(
+            f"{path}: cannot tell the format from its fields {sorted(first)}; pass --format NAME "
+            f"(one of {', '.join(FORMATS)}) or --map question=COLUMN,answer=COLUMN"
+        )
+    return fmt
+
+
+def _stage_file(path: Path, config: IngestConfig, staging: _Staging) -> str:
+    records = read_records(path, container_of(path))
+    buffered: list[Any] = []
+    first = None
+    for rec in records:  # find the first decodable record to detect the format
+        buffered.append(rec)
+        if isinstance(rec[1], dict):
+            first = rec[1]
+            break
+    fmt = _format_for(path, first, config)
+    source = config.source or (path.stem if fmt.name == "generic" else fmt.name)
+    judge = config.judge or fmt.default_judge or "imported"
+    file = str(path)
+    log.info("%s: format %s, source %s", path, fmt.name, source)
+
+    stream = tqdm(chain(buffered, records), unit=" rows", desc=path.name, disable=None if config.progress else True,
+                  mininterval=1.0, leave=False)
+    for line, record, raw in stream:
+        staging.rows_read += 1
+        try:
+            if isinstance(record, RowError):
+                raise record
+            mapped = fmt.mapper(record)
+            questions = [normalize_question(q, source, config.max_chars) for q in mapped.questions]
+            candidates = []
+            for index, cand in mapped.candidates:
+                if index >= 0:
+                    qid = questions[index]["id"]
+                elif isinstance(cand.question_id, str | int) and str(cand.question_id).strip():
+                    qid = str(cand.question_id)
+                else:
+                    raise RowError("missing question_id")
+                candidates.append((index, normalize_candidate(cand, qid, config.max_chars)))
+        except RowError as exc:
+            if raw is None and isinstance(record, dict):
+                raw = to_json(record)
+            staging.bad.append(QuarantinedRow(file, line, str(exc), raw))
+            continue
+        ords = [staging.add_question(q, file, line) for q in questions]
+        for index, cand in candidates:
+            staging.add_candidate(cand, ords[index] if index >= 0 else None, judge, file, line)
+    return fmt.name
+
+
+def _write(con: duckdb.DuckDBPyConnection, staging: _Staging, run_id: str) -> tuple[dict[str, int], list[QuarantinedRow]]:
+    """Dedupe against the batch and the store, insert, and return counts and conflicts."""
+    import pyarrow as pa
+
+    con.register("_staged_q", pa.table(staging.q, schema=pa.schema([
+        ("id", pa.string()), ("source", pa.string()), ("question", pa.string()), ("answer", pa.string()),
+        ("answer_type", pa.string()), ("category", pa.string()), ("difficulty", pa.string()),
+        ("options", pa.list_(pa.string())), ("extra", pa.string()), ("content_hash", pa.string()),
+        ("id_given", pa.bool_()), ("ord", pa.int64()), ("file", pa.string()), ("line", pa.int64()),
+    ])))
+    con.register("_staged_c", pa.table(staging.c, schema=pa.schema([
+        ("id", pa.string()), ("question_id", pa.string()), ("model", pa.string()), ("response", pa.string()),
+        ("label", pa.bool_()), ("content_hash", pa.string()), ("q_ord", pa.int64()), ("judge", pa.string()),
+        ("file", pa.string()), ("line", pa.int64()),
+    ])))
+    # Questions: the first occurrence of each id wins; a later one with other content, or
+    # one whose id is stored with other content, is a conflict.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _q AS
+        SELECT s.*,
+               first_value(s.content_hash) OVER w AS first_hash,
+               first_value(s.file || ':' || s.line) OVER w AS first_at,
+               row_number() OVER w AS rn,
+               q.content_hash AS stored_hash
+        FROM _staged_q s LEFT JOIN questions q ON q.id = s.id
+        WINDOW w AS (PARTITION BY s.id ORDER BY s.ord)
+    """)
+    conflicts = [QuarantinedRow(f, ln, reason) for f, ln, reason in con.execute("""
+        SELECT file, line, CASE
+            WHEN rn > 1 THEN 'duplicate id ' || id || ' with different content (first at ' || first_at || ')'
+            ELSE 'id ' || id || ' is already stored with different content' END
+        FROM _q
+        WHERE id_given AND ((rn > 1 AND content_hash <> first_hash) OR (rn = 1 AND stored_hash IS NOT NULL AND stored_hash <> content_hash))
+        ORDER BY ord
+    """).fetchall()]
+    bad_ords = "(SELECT ord FROM _q WHERE id_given AND ((rn > 1 AND content_hash <> first_hash) OR (rn = 1 AND stored_hash IS NOT NULL AND stored_hash <> content_hash)))"
+    questions_added = con.execute(f"""
+        INSERT INTO questions (id, source, question, answer, answer_type, category, difficulty,
+                               options, extra, content_hash, ingest_run)
+        SELECT id, source, question, answer, answer_type, category, difficulty, options,
+               extra::JSON, content_hash, '{run_id}'
+        FROM _q WHERE rn = 1 AND stored_hash IS NULL AND ord NOT IN {bad_ords}
+        ORDER BY ord
+    """).fetchone()[0]
+    questions_seen = con.execute("SELECT count(DISTINCT id) FROM _q").fetchone()[0]
+
+    # Candidates: dropped with their question row; must point at a stored question.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _c AS
+        SELECT s.*,
+               row_number() OVER (PARTITION BY s.id ORDER BY s.file, s.line) AS rn,
+               first_value(s.content_hash) OVER (PARTITION BY s.id ORDER BY s.file, s.line) AS first_hash,
+               c.content_hash AS stored_hash,
+               EXISTS (SELECT 1 FROM questions q WHERE q.id = s.question_id) AS has_question
+        FROM _staged_c s LEFT JOIN candidates c ON c.id = s.id
+        WHERE s.q_ord IS NULL OR s.q_ord NOT IN {bad_ords}
+    """)
+    conflicts += [QuarantinedRow(f, ln, reason) for f, ln, reason in con.execute("""
+        SELECT file, line, CASE
+            WHEN NOT has_question THEN 'question_id ' || question_id || ' is not stored (ingest its questions first)'
+            WHEN rn > 1 THEN 'duplicate candidate id ' || id || ' with different content'
+            ELSE 'candidate id ' || id || ' is already stored with different content' END
+        FROM _c
+        WHERE NOT has_question OR (rn > 1 AND content_hash <> first_hash)
+           OR (rn = 1 AND stored_hash IS NOT NULL AND stored_hash <> content_hash)
+        ORDER BY file, line
+    """).fetchall()]
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _c_ok AS SELECT * FROM _c
+        WHERE has_question AND rn = 1 AND (stored_hash IS NULL OR stored_hash = content_hash)
+    """)
+    candidates_added = con.execute(f"""
+        INSERT INTO candidates (id, question_id, model, response, run_id)
+        SELECT id, question_id, model, response, '{run_id}' FROM _c_ok WHERE stored_hash IS NULL
+        ORDER BY file, line
+    """).fetchone()[0]
+    # Labels become judgments of the named judge; a changed label replaces the old one.
+    judgments_added = con.execute(f"""
+        INSERT OR REPLACE INTO judgments (candidate_id, question_id, judge, verdict, reason, rule, run_id)
+        SELECT o.id, o.question_id, o.judge, o.label, 'imported label', 'label', '{run_id}'
+        FROM _c_ok o LEFT JOIN judgments j ON j.candidate_id = o.id AND j.judge = o.judge
+        WHERE o.label IS NOT NULL AND (j.candidate_id IS NULL OR j.verdict IS DISTINCT FROM o.label)
+    """).fetchone()[0]
+    for name in ("_staged_q", "_staged_c"):
+        con.unregister(name)
+    for table in ("_q", "_c", "_c_ok"):
+        con.execute(f"DROP TABLE {table}")
+    counts = {
+        "questions_added": int(questions_added),
+        "questions_already_stored": int(questions_seen) - int(questions_added) - sum(
+            1 for c in conflicts if c.reason.startswith("id ")),
+        "candidates_added": int(candidates_added),
+        "judgments_added": int(judgments_added),
+    }
+    return counts, conflicts
+
+
+def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path], config: IngestConfig) -> IngestResult:
+    """Ingest every path in one transaction; raise IngestError (store unchanged) on failure."""
+    started, clock = datetime.now(UTC), time.perf_counter()
+    run_id = new_run_id("ingest")
+    staging = _Staging()
+    formats = []
+    try:
+        for raw_path in paths:
+            formats.append(_stage_file(Path(raw_path), config, staging))
+    except (SourceError, ValueError, OSError) as exc:
+        raise IngestError(str(exc)) from exc
+
+    files = [str(p) for p in paths]
+    with transaction(con):
+        counts, conflicts = _write(con, staging, run_id)
+        quarantined = staging.bad + conflicts
+        counts = {"rows_read": staging.rows_read, **counts, "quarantined": len(quarantined)}
+        add_quarantine(con, run_id, quarantined)
+        seconds = time.perf_counter() - clock
+        record_run(
+            con, run_id, "ingest",
+            config={"files": files, "formats": formats, "format": config.format,
+                    "mapping": dict(config.mapping or {}), "source": config.source,
+                    "judge": config.judge, "max_chars": config.max_chars},
+            status="ok" if not quarantined else "partial", started_at=started, seconds=seconds,
+            counts=counts,
+        )
+    reasons = Counter(reason_kind(q.reason) for q in quarantined)
+    return IngestResult(run_id, files, counts, reasons, quarantined, time.perf_counter() - clock)
+

@@ -1,0 +1,157 @@
+"""Containers: read JSONL, JSON arrays, CSV, Parquet and `datasets` save_to_disk folders.
+
+Each reader yields `(line, record)` for decodable records and `(line, RowError)` for those
+that cannot be decoded, so one bad line never stops a file. Problems with the file itself
+(missing, unreadable, unknown container) raise `SourceError` before anything is stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from genreason.ingest.formats import RowError
+
+Record = tuple[int, dict[str, Any] | RowError, str | None]  # (line, record or error, raw text)
+
+
+class SourceError(ValueError):
+    """The input file or folder cannot be read at all."""
+
+
+CONTAINERS = ("jsonl", "json", "csv", "parquet", "hf_dir")
+
+
+def container_of(path: Path) -> str:
+    """Guess the container from the path: a folder is a `datasets` folder, else the suffix."""
+    if not path.exists():
+        raise SourceError(f"{path}: no such file or folder")
+    if path.is_dir():
+        if (path / "state.json").exists() or (path / "dataset_dict.json").exists():
+            return "hf_dir"
+        raise SourceError(f"{path}: a folder, but not one written by datasets' save_to_disk")
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix == ".json":
+        with path.open("rb") as fh:
+            head = fh.read(4096).lstrip()
+        return "json" if head.startswith(b"[") else "jsonl"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    raise SourceError(f"{path}: unknown file type {suffix!r}; use .jsonl, .json, .csv, .parquet or a datasets folder")
+
+
+def read_jsonl(path: Path) -> Iterator[Record]:
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield number, RowError(f"line is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"), raw.decode("utf-8", "replace")
+                continue
+            try:
+                record = json.loads(text.rstrip("\r\n"))
+            except json.JSONDecodeError as exc:
+                yield number, RowError(f"broken JSON: {exc.msg} at column {exc.colno}"), text
+                continue
+            if not isinstance(record, dict):
+                yield number, RowError(f"line is a JSON {type(record).__name__}, expected an object"), text
+                continue
+            yield number, record, None
+
+
+def read_json_array(path: Path) -> Iterator[Record]:
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"{path}: not a valid JSON array ({exc})") from exc
+    for number, record in enumerate(data, start=1):
+        if isinstance(record, dict):
+            yield number, record, None
+        else:
+            yield number, RowError(f"item is a JSON {type(record).__name__}, expected an object"), json.dumps(record)[:2000]
+
+
+def read_csv(path: Path) -> Iterator[Record]:
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: not UTF-8 text (byte at offset {exc.start})") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for record in reader:
+        line = reader.line_num
+        if None in record:  # more cells than header columns
+            yield line, RowError("row has more cells than the header"), None
+            continue
+        yield line, {k: (v if v != "" else None) for k, v in record.items()}, None
+
+
+def _read_arrow_batches(batches: Any) -> Iterator[Record]:
+    number = 0
+    for batch in batches:
+        for record in batch.to_pylist():
+            number += 1
+            yield number, record, None
+
+
+def read_parquet(path: Path) -> Iterator[Record]:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        raise SourceError(f"{path}: not a readable Parquet file ({exc})") from exc
+    yield from _read_arrow_batches(parquet.iter_batches(batch_size=65_536))
+
+
+def hf_arrow_files(path: Path) -> list[tuple[str, Path]]:
+    """(split, arrow file) pairs of a save_to_disk folder (a Dataset or a DatasetDict)."""
+    if (path / "dataset_dict.json").exists():
+        splits = json.loads((path / "dataset_dict.json").read_text())["splits"]
+        return [pair for split in splits for _, f in hf_arrow_files(path / split) for pair in [(split, f)]]
+    state = json.loads((path / "state.json").read_text())
+    return [("", path / entry["filename"]) for entry in state.get("_data_files", [])]
+
+
+def read_hf_dir(path: Path) -> Iterator[Record]:
+    import pyarrow as pa
+
+    files = hf_arrow_files(path)
+    if not files:
+        raise SourceError(f"{path}: the datasets folder lists no data files")
+    offset = 0
+    for split, arrow_file in files:
+        count = 0
+        with pa.memory_map(str(arrow_file)) as source:
+            for count, record, raw in _read_arrow_batches(pa.ipc.open_stream(source)):
+                if split and isinstance(record, dict):
+                    record.setdefault("split", split)
+                yield offset + count, record, raw
+        offset += count
+
+
+READERS = {
+    "jsonl": read_jsonl,
+    "json": read_json_array,
+    "csv": read_csv,
+    "parquet": read_parquet,
+    "hf_dir": read_hf_dir,
+}
+
+
+def read_records(path: Path, container: str | None = None) -> Iterator[Record]:
+    """Records of one input, with their line (JSONL/CSV) or row number (others)."""
+    container = container or container_of(path)
+    if container not in READERS:
+        raise SourceError(f"unknown container {container!r}; choose one of {', '.join(READERS)}")
+    return READERS[container](path)
