@@ -1,0 +1,167 @@
+"""`genreason probe`: adversarial answers against a judge; the false-positive rate per attack.
+
+    genreason probe --judge rule --db data/genreason.duckdb --limit 50
+    genreason probe --judge model --backend openai --model general-verifier \\
+        --base-url http://localhost:8000/v1 --in questions.jsonl --json
+    genreason probe --judge hybrid --model data/models/general-verifier --in questions.jsonl
+
+Every probe answer is wrong by construction (empty, "Let's solve this step by step", the
+question restated, several answers at once with the reference among them, "not <reference>",
+...), so every True verdict is a false positive. The design notes report 5.9-28.5% for the
+paper's verifier on such answers.
+
+The judge options (--judge, --backend, --model, --base-url, --max-new-tokens, --send-rejected)
+are shared with `genreason judge` through `add_judge_arguments` and `build_judge`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from genreason.verify.judgment import Verifier
+
+
+def add_judge_arguments(parser: argparse.ArgumentParser, *, default_judge: str = "rule") -> None:
+    """The options that choose and build a verifier (rule, model or hybrid)."""
+    parser.add_argument("--judge", choices=["rule", "model", "hybrid"], default=default_judge,
+                        help=f"which verifier judges (default {default_judge})")
+    add_model_arguments(parser)
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the model verifier (used by --judge model and --judge hybrid)."""
+    group = parser.add_argument_group("model verifier (--judge model / hybrid)")
+    group.add_argument("--backend", choices=["hf", "vllm", "openai"], default="hf",
+                       help="model backend: local transformers, local vLLM, or an OpenAI-compatible server")
+    group.add_argument("--model", metavar="PATH_OR_NAME",
+                       help="verifier model: a local directory (hf, vllm) or the served model name (openai)")
+    group.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server, e.g. http://localhost:8000/v1")
+    group.add_argument("--max-new-tokens", type=int, default=1024, metavar="N",
+                       help="decoding budget of the verifier (default 1024; the paper used 1024-2048)")
+    group.add_argument("--send-rejected", action="store_true",
+                       help="hybrid: also send answers the rules rejected to the model")
+
+
+def build_judge(args: argparse.Namespace, judge: str | None = None) -> Verifier:
+    """The verifier the parsed options ask for; ValueError with advice when --model is missing."""
+    from genreason.verify.registry import make_verifier
+
+    judge = judge or args.judge
+    if judge == "rule":
+        return make_verifier("rule")
+    if not args.model:
+        raise ValueError(f"--judge {judge} needs --model PATH_OR_NAME (and --base-url for --backend openai)")
+    model_options: dict[str, Any] = {
+        "backend_name": args.backend,
+        "model": args.model,
+        "base_url": args.base_url,
+        "max_new_tokens": args.max_new_tokens,
+    }
+    if judge == "model":
+        return make_verifier("model", **model_options)
+    return make_verifier(
+        "hybrid", model_options=model_options, send_rejected=args.send_rejected
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_judge_arguments(parser)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--in", dest="input", metavar="QUESTIONS.jsonl",
+                        help="questions file (JSONL with question and answer fields)")
+    source.add_argument("--db", help="take the questions from this database")
+    parser.add_argument("--limit", type=int, default=50, metavar="N", help="questions to probe (default 50)")
+    parser.add_argument("--attacks", help="comma-separated attacks (default: all)")
+    parser.add_argument("--renderings", help="comma-separated renderings: boxed, answer_line, bare (default: all)")
+    parser.add_argument("--examples", type=int, default=3, metavar="N", help="false positives shown per attack")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _read_jsonl(path: Path, limit: int | None) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+            if limit is not None and len(rows) >= limit:
+                break
+    return rows
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _percent(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:5.1f}%"
+
+
+def render_text(report: Any) -> str:
+    """The probe report as plain text for a terminal."""
+    out = [
+        f"false-positive probe of judge {report.judge!r}: {report.questions} questions, "
+        f"{report.cases} adversarial responses (all wrong by construction)",
+        f"false positives: {report.false_positives} ({_percent(report.fp_rate)}), undecided: {report.undecided}",
+        "(the design notes report 5.9-28.5% for the paper's 1.5B verifier on such answers)",
+        "",
+        f"{'attack':<20} {'n':>5} {'FP':>5} {'FP rate':>8} {'undecided':>9}",
+    ]
+    for r in report.by_attack:
+        out.append(f"{r['attack']:<20} {r['n']:>5} {r['false_positives']:>5} {_percent(r['fp_rate']):>8} {r['undecided']:>9}")
+    out += ["", f"{'rendering':<20} {'n':>5} {'FP':>5} {'FP rate':>8} {'undecided':>9}"]
+    for r in report.by_rendering:
+        out.append(f"{r['rendering']:<20} {r['n']:>5} {r['false_positives']:>5} {_percent(r['fp_rate']):>8} {r['undecided']:>9}")
+    if report.examples:
+        out += ["", "examples of false positives:"]
+        for e in report.examples:
+            response = " ".join(e["response"].split())[:100]
+            out.append(f"- [{e['attack']}/{e['rendering']}] reference {e['reference']!r}: {response!r} -> {e['reason']}")
+    return "\n".join(out)
+
+
+def run(args: argparse.Namespace) -> int:
+    from genreason.verify.probe import questions_from_rows, questions_from_store, run_probe
+
+    try:
+        verifier = build_judge(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.input:
+        path = Path(args.input)
+        if not path.exists():
+            print(f"error: no such file {path}", file=sys.stderr)
+            return 2
+        questions = questions_from_rows(_read_jsonl(path, None))[: args.limit]
+    else:
+        from genreason import store
+
+        with store.connect(args.db, read_only=True) as con:
+            questions = questions_from_store(con, limit=args.limit)
+    if not questions:
+        print("error: no questions with a reference answer to probe with", file=sys.stderr)
+        return 1
+    try:
+        report = run_probe(
+            verifier,
+            questions,
+            attacks=_split(args.attacks),
+            renderings=_split(args.renderings),
+            examples_per_attack=args.examples,
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, default=str, ensure_ascii=False))
+    else:
+        print(render_text(report))
+    return 0

@@ -1,0 +1,353 @@
+"""Compare two judges over the same items: agreement, kappa, metrics, breakdowns, disagreements.
+
+Any two judges compare: rule vs model, a verifier vs human labels, model vs imported reference
+labels. Judge A is scored against judge B taken as the truth. Verdicts have three values (true,
+false, undecided), so the agreement matrix is 3 x 3 and Cohen's kappa is computed over all three.
+
+The core works on plain rows ("pairs": one dict per item with both judges' verdicts and the
+item's question, reference, response and tags), built from lists of `Judgment`s, dict rows or
+DataFrames (`pair_judgments`) or read from the store (`load_pairs`). Results are dicts and lists
+of dicts, so the CLI prints them, `--json` dumps them, and notebooks and the app turn them into
+DataFrames and plotly figures (`agreement_by` gives chart-ready rows).
+
+    with store.connect(db, read_only=True) as con:
+        result = compare_judges(con, "rule", "model")
+    result.metrics["kappa"], result.breakdowns["answer_type"]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from genreason.verify.judgment import Item, Judgment
+
+LABELS: tuple[str, str, str] = ("true", "false", "undecided")
+GROUPS: tuple[str, ...] = ("answer_type", "category", "difficulty")
+
+PairRow = dict[str, Any]
+
+_ITEM_FIELDS = ("question", "reference", "response", "answer_type", "category", "difficulty")
+_JUDGMENT_FIELDS = ("verdict", "extracted", "reason", "rule")
+
+
+def verdict_label(verdict: bool | None) -> str:
+    """"true", "false" or "undecided" for a stored verdict (NULL/NaN mean undecided)."""
+    if verdict is None or (isinstance(verdict, float) and math.isnan(verdict)):
+        return "undecided"
+    return "true" if bool(verdict) else "false"
+
+
+def _records(judgments: Any) -> list[Mapping[str, Any]]:
+    """Judgments, dict rows or a DataFrame, as a list of mappings."""
+    if hasattr(judgments, "to_dict") and not isinstance(judgments, Mapping):
+        return list(judgments.to_dict("records"))  # a pandas DataFrame
+    out: list[Mapping[str, Any]] = []
+    for j in judgments:
+        out.append(j.to_row() if isinstance(j, Judgment) else j)
+    return out
+
+
+def _item_key(record: Mapping[str, Any]) -> str:
+    key = record.get("item_id") or record.get("candidate_id")
+    if key is None:
+        raise ValueError(f"judgment row has no item_id or candidate_id: {dict(record)!r:.200}")
+    return str(key)
+
+
+def pair_judgments(
+    a: Iterable[Judgment] | Iterable[Mapping[str, Any]] | Any,
+    b: Iterable[Judgment] | Iterable[Mapping[str, Any]] | Any,
+    items: Mapping[str, Item | Mapping[str, Any]] | None = None,
+) -> list[PairRow]:
+    """Rows for the items both judges judged, keyed by item id, in judge A's order.
+
+    a, b: `Judgment`s, dict rows (item_id or candidate_id, verdict, extracted, reason, rule) or
+        DataFrames with those columns.
+    items: optional item id -> `Item` or dict with question, reference (or answer), response,
+        answer_type, category, difficulty, used for breakdowns and the disagreement list.
+    """
+    b_by_id = {_item_key(r): r for r in _records(b)}
+    pairs: list[PairRow] = []
+    for ra in _records(a):
+        key = _item_key(ra)
+        rb = b_by_id.get(key)
+        if rb is None:
+            continue
+        row: PairRow = {"item_id": key, "question_id": ra.get("question_id") or rb.get("question_id")}
+        meta = (items or {}).get(key)
+        if isinstance(meta, Item):
+            meta = {
+                "question": meta.question,
+                "reference": meta.reference,
+                "response": meta.response,
+                "answer_type": meta.answer_type,
+            }
+        meta = dict(meta or {})
+        if "reference" not in meta and "answer" in meta:
+            meta["reference"] = meta["answer"]
+        for name in _ITEM_FIELDS:
+            row[name] = meta.get(name, ra.get(name, rb.get(name)))
+        for name in _JUDGMENT_FIELDS:
+            row[f"{name}_a"] = ra.get(name)
+            row[f"{name}_b"] = rb.get(name)
+        row["verdict_a"] = _clean_verdict(row["verdict_a"])
+        row["verdict_b"] = _clean_verdict(row["verdict_b"])
+        pairs.append(row)
+    return pairs
+
+
+def _clean_verdict(v: Any) -> bool | None:
+    label = verdict_label(v)
+    return None if label == "undecided" else label == "true"
+
+
+def agreement_matrix(pairs: Sequence[PairRow]) -> dict[str, dict[str, int]]:
+    """Counts of (A's verdict, B's verdict): matrix[a_label][b_label], labels true/false/undecided."""
+    matrix = {la: {lb: 0 for lb in LABELS} for la in LABELS}
+    for p in pairs:
+        matrix[verdict_label(p["verdict_a"])][verdict_label(p["verdict_b"])] += 1
+    return matrix
+
+
+def cohen_kappa(matrix: Mapping[str, Mapping[str, int]]) -> float | None:
+    """Cohen's kappa of a square agreement matrix: (p_o - p_e) / (1 - p_e).
+
+    p_o is the share of items on the diagonal (both judges gave the same label); p_e is the
+    agreement expected by chance from each judge's label frequencies,
+    sum over labels k of (row_k / n) * (col_k / n) (Cohen, 1960). None when undefined: no items,
+    or both judges used one and the same label for everything (p_e = 1).
+    """
+    labels = list(matrix)
+    n = sum(matrix[r][c] for r in labels for c in labels)
+    if n == 0:
+        return None
+    p_o = sum(matrix[k][k] for k in labels) / n
+    p_e = sum(
+        (sum(matrix[k][c] for c in labels) / n) * (sum(matrix[r][k] for r in labels) / n)
+        for k in labels
+    )
+    if math.isclose(p_e, 1.0):
+        return None
+    return (p_o - p_e) / (1 - p_e)
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def metrics(pairs: Sequence[PairRow]) -> dict[str, Any]:
+    """Judge A scored against judge B as truth, plus agreement and kappa over all items.
+
+    Scoring uses the items where B decided (B's undecided items have no truth). On those,
+    A's undecided verdict counts as wrong for accuracy and as "not accepted" for recall:
+    tp = A true & B true, fp = A true & B false, fn = B true & A not true,
+    tn = B false & A false. precision = tp/(tp+fp), recall = tp/(tp+fn), F1 their harmonic mean.
+    agreement is the share of all items with the same label (undecided included).
+    """
+    matrix = agreement_matrix(pairs)
+    n = len(pairs)
+    tp = matrix["true"]["true"]
+    fp = matrix["true"]["false"]
+    fn = matrix["false"]["true"] + matrix["undecided"]["true"]
+    tn = matrix["false"]["false"]
+    a_undecided_scored = matrix["undecided"]["true"] + matrix["undecided"]["false"]
+    scored = tp + fp + fn + tn + matrix["undecided"]["false"]
+    precision = _ratio(tp, tp + fp)
+    recall = _ratio(tp, tp + fn)
+    f1 = (
+        2 * precision * recall / (precision + recall)
+        if precision is not None and recall is not None and precision + recall > 0
+        else None
+    )
+    return {
+        "n": n,
+        "agreement": _ratio(sum(matrix[k][k] for k in LABELS), n),
+        "kappa": cohen_kappa(matrix),
+        "scored": scored,  # items where B decided
+        "accuracy": _ratio(tp + tn, scored),
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "a_undecided": sum(matrix["undecided"].values()),
+        "a_undecided_scored": a_undecided_scored,
+        "b_undecided": sum(matrix[k]["undecided"] for k in LABELS),
+        "a_true_rate": _ratio(sum(matrix["true"].values()), n),
+        "b_true_rate": _ratio(sum(matrix[k]["true"] for k in LABELS), n),
+    }
+
+
+def _group_value(pair: PairRow, by: str) -> str:
+    value = pair.get(by)
+    return "(none)" if value is None or value == "" else str(value)
+
+
+def _grouped(pairs: Sequence[PairRow], by: str) -> dict[str, list[PairRow]]:
+    if by not in GROUPS:
+        raise ValueError(f"cannot break down by {by!r}; choose one of {', '.join(GROUPS)}")
+    groups: dict[str, list[PairRow]] = {}
+    for p in pairs:
+        groups.setdefault(_group_value(p, by), []).append(p)
+    return groups
+
+
+def breakdown(pairs: Sequence[PairRow], by: str) -> list[dict[str, Any]]:
+    """`metrics` per value of answer_type, category or difficulty; largest groups first."""
+    rows = []
+    for value, group in _grouped(pairs, by).items():
+        m = metrics(group)
+        rows.append(
+            {
+                by: value,
+                **{
+                    k: m[k]
+                    for k in ("n", "agreement", "kappa", "accuracy", "precision", "recall", "f1")
+                },
+                "a_undecided": m["a_undecided"],
+                "b_undecided": m["b_undecided"],
+            }
+        )
+    rows.sort(key=lambda r: (-r["n"], r[by]))
+    return rows
+
+
+def _outcome(pair: PairRow) -> str:
+    la, lb = verdict_label(pair["verdict_a"]), verdict_label(pair["verdict_b"])
+    if "undecided" in (la, lb):
+        return "undecided"
+    if la == lb:
+        return f"both {la}"
+    return "only A true" if la == "true" else "only B true"
+
+
+OUTCOMES: tuple[str, ...] = ("both true", "both false", "only A true", "only B true", "undecided")
+
+
+def agreement_by(pairs: Sequence[PairRow], by: str) -> list[dict[str, Any]]:
+    """Chart-ready rows: per group value and outcome, the count and the share of the group.
+
+    Outcomes: both true, both false, only A true, only B true, undecided (either judge).
+    A stacked bar of share by group (e.g. plotly `px.bar(rows, x=by, y="share",
+    color="outcome")`) shows where the judges part ways.
+    """
+    rows = []
+    for value, group in _grouped(pairs, by).items():
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for p in group:
+            counts[_outcome(p)] += 1
+        for outcome, count in counts.items():
+            rows.append(
+                {by: value, "outcome": outcome, "count": count, "share": count / len(group), "n": len(group)}
+            )
+    rows.sort(key=lambda r: (-r["n"], r[by], OUTCOMES.index(r["outcome"])))
+    return rows
+
+
+def disagreements(pairs: Sequence[PairRow], limit: int | None = None) -> list[PairRow]:
+    """Items where the two judges' labels differ, both records side by side."""
+    out = [p for p in pairs if verdict_label(p["verdict_a"]) != verdict_label(p["verdict_b"])]
+    return out if limit is None else out[:limit]
+
+
+@dataclass
+class Comparison:
+    """Everything `genreason compare` shows about two judges over their common items."""
+
+    judge_a: str
+    judge_b: str
+    matrix: dict[str, dict[str, int]]
+    metrics: dict[str, Any]
+    breakdowns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    disagreements: list[PairRow] = field(default_factory=list)
+    n_disagreements: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def compare_pairs(
+    pairs: Sequence[PairRow],
+    judge_a: str,
+    judge_b: str,
+    *,
+    by: Sequence[str] = GROUPS,
+    max_disagreements: int | None = 20,
+) -> Comparison:
+    """The full comparison of already-paired rows."""
+    disagreeing = disagreements(pairs)
+    return Comparison(
+        judge_a=judge_a,
+        judge_b=judge_b,
+        matrix=agreement_matrix(pairs),
+        metrics=metrics(pairs),
+        breakdowns={b: breakdown(pairs, b) for b in by},
+        disagreements=disagreeing if max_disagreements is None else disagreeing[:max_disagreements],
+        n_disagreements=len(disagreeing),
+    )
+
+
+# --- the store -------------------------------------------------------------------------------
+
+_PAIRS_SQL = """
+SELECT a.candidate_id AS item_id, a.question_id, q.question, q.answer AS reference, c.response,
+       q.answer_type, q.category, q.difficulty,
+       a.verdict AS verdict_a, a.extracted AS extracted_a, a.reason AS reason_a, a.rule AS rule_a,
+       b.verdict AS verdict_b, b.extracted AS extracted_b, b.reason AS reason_b, b.rule AS rule_b
+FROM judgments a
+JOIN judgments b ON b.candidate_id = a.candidate_id AND b.judge = ?
+JOIN candidates c ON c.id = a.candidate_id
+JOIN questions q ON q.id = c.question_id
+WHERE a.judge = ?
+ORDER BY a.candidate_id
+"""
+
+
+def load_pairs(con: Any, judge_a: str, judge_b: str, *, limit: int | None = None) -> list[PairRow]:
+    """Pair rows for the stored candidates both judges judged (read-only query)."""
+    sql = _PAIRS_SQL + (f" LIMIT {int(limit)}" if limit is not None else "")
+    cursor = con.execute(sql, [judge_b, judge_a])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def compare_judges(
+    con: Any,
+    judge_a: str,
+    judge_b: str,
+    *,
+    by: Sequence[str] = GROUPS,
+    max_disagreements: int | None = 20,
+    limit: int | None = None,
+) -> Comparison:
+    """Compare two stored judges over the candidates both judged (B taken as truth)."""
+    pairs = load_pairs(con, judge_a, judge_b, limit=limit)
+    return compare_pairs(pairs, judge_a, judge_b, by=by, max_disagreements=max_disagreements)
+
+
+def record_human_verdict(
+    con: Any, candidate_id: str, verdict: bool | None, note: str = ""
+) -> Judgment:
+    """Store a person's verdict on a candidate as judge "human"; a later one replaces it.
+
+    verdict None records "cannot tell". Raises ValueError for an unknown candidate id.
+    """
+    from genreason import store
+
+    judgment = Judgment(
+        judge="human",
+        verdict=verdict,
+        extracted=None,
+        reason=note.strip() or "human label",
+        rule="human",
+        detail={"note": note} if note else {},
+        cost={},
+        item_id=candidate_id,
+    )
+    store.save_judgments(con, [judgment])
+    return judgment
