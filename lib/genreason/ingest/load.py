@@ -240,8 +240,8 @@ def _write(con: duckdb.DuckDBPyConnection, staging: _Staging, run_id: str) -> tu
         WHERE has_question AND rn = 1 AND (stored_hash IS NULL OR stored_hash = content_hash)
     """)
     candidates_added = con.execute(f"""
-        INSERT INTO candidates (id, question_id, model, response, run_id)
-        SELECT id, question_id, model, response, '{run_id}' FROM _c_ok WHERE stored_hash IS NULL
+        INSERT INTO candidates (id, question_id, model, response, content_hash, run_id)
+        SELECT id, question_id, model, response, content_hash, '{run_id}' FROM _c_ok WHERE stored_hash IS NULL
         ORDER BY file, line
     """).fetchone()[0]
     # Labels become judgments of the named judge; a changed label replaces the old one.
