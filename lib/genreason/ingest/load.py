@@ -21,6 +21,7 @@ from typing import Any
 from itertools import chain
 
 import duckdb
+import pyarrow as pa
 from tqdm import tqdm
 
 from genreason.ingest.formats import (
@@ -32,6 +33,7 @@ from genreason.ingest.formats import (
     to_json,
 )
 from genreason.ingest.normalize import normalize_candidate, normalize_question
+from genreason.ingest import columnar
 from genreason.ingest.readers import SourceError, container_of, read_records
 from genreason.store import QuarantinedRow, add_quarantine, new_run_id, record_run, transaction
 from genreason.store.runs import reason_kind
@@ -81,23 +83,53 @@ class IngestResult:
         return self.counts.get("quarantined", 0) == 0
 
 
+Q_SCHEMA = pa.schema([
+    ("id", pa.string()), ("source", pa.string()), ("question", pa.string()), ("answer", pa.string()),
+    ("answer_type", pa.string()), ("category", pa.string()), ("difficulty", pa.string()),
+    ("options", pa.list_(pa.string())), ("extra", pa.string()), ("content_hash", pa.string()),
+    ("id_given", pa.bool_()), ("ord", pa.int64()), ("file", pa.string()), ("line", pa.int64()),
+])
+C_SCHEMA = pa.schema([
+    ("id", pa.string()), ("question_id", pa.string()), ("model", pa.string()), ("response", pa.string()),
+    ("label", pa.bool_()), ("content_hash", pa.string()), ("q_ord", pa.int64()), ("judge", pa.string()),
+    ("file", pa.string()), ("line", pa.int64()),
+])
+
+
 class _Staging:
-    """Column lists of validated rows, in input order, plus the rows that failed."""
+    """Validated rows in input order (column lists, plus tables from the columnar fast path),
+    and the rows that failed."""
 
     def __init__(self) -> None:
         self.q: dict[str, list[Any]] = {c: [] for c in [*_Q_COLUMNS, "ord", "file", "line"]}
+        self.q_tables: list[pa.Table] = []
+        self.next_ord = 0
         self.c: dict[str, list[Any]] = {c: [] for c in [*_C_COLUMNS, "q_ord", "judge", "file", "line"]}
         self.bad: list[QuarantinedRow] = []
         self.rows_read = 0
 
     def add_question(self, row: dict[str, Any], file: str, line: int) -> int:
-        ordinal = len(self.q["ord"])
+        ordinal = self.next_ord
+        self.next_ord += 1
         for key in _Q_COLUMNS:
             self.q[key].append(row[key])
         self.q["ord"].append(ordinal)
         self.q["file"].append(file)
         self.q["line"].append(line)
         return ordinal
+
+    def add_question_table(self, table: pa.Table, file: str) -> None:
+        """Rows from the columnar fast path (with `_row`, their 1-based row number)."""
+        n = table.num_rows
+        table = table.append_column("ord", pa.array(range(self.next_ord, self.next_ord + n), pa.int64()))
+        table = table.append_column("file", pa.array([file] * n, pa.string()))
+        table = table.rename_columns([("line" if c == "_row" else c) for c in table.column_names])
+        self.next_ord += n
+        self.q_tables.append(table.select(Q_SCHEMA.names).cast(Q_SCHEMA))
+
+    def question_table(self) -> pa.Table:
+        rows = pa.table(self.q, schema=Q_SCHEMA)
+        return pa.concat_tables([rows, *self.q_tables]) if self.q_tables else rows
 
     def add_candidate(self, row: dict[str, Any], q_ord: int | None, judge: str | None, file: str, line: int) -> None:
         for key in _C_COLUMNS:
@@ -124,8 +156,34 @@ def _format_for(path: Path, first: Mapping[str, Any] | None, config: IngestConfi
     return fmt
 
 
+def _stage_columnar(path: Path, container: str, mapping: Mapping[str, str], source: str,
+                    config: IngestConfig, staging: _Staging) -> bool:
+    """Validate a columnar file in DuckDB batches; False when its columns need the row path."""
+    schema, total, batches = columnar.arrow_batches(path, container)
+    if not columnar.usable(schema, mapping):
+        return False
+    file = str(path)
+    sql = columnar.validation_sql(mapping, [*schema.names, "_row"], source, config.max_chars)
+    con = duckdb.connect()  # in-memory, separate from the store: nothing here is written
+    try:
+        with tqdm(total=total, unit=" rows", desc=path.name, disable=None if config.progress else True,
+                  mininterval=1.0, leave=False) as bar:
+            first_row = 1
+            for batch in batches:
+                good, bad = columnar.validate_batch(con, batch, first_row, sql)
+                staging.add_question_table(good, file)
+                staging.bad.extend(QuarantinedRow(file, row, reason, raw) for row, reason, raw in bad)
+                staging.rows_read += batch.num_rows
+                first_row += batch.num_rows
+                bar.update(batch.num_rows)
+    finally:
+        con.close()
+    return True
+
+
 def _stage_file(path: Path, config: IngestConfig, staging: _Staging) -> str:
-    records = read_records(path, container_of(path))
+    container = container_of(path)
+    records = read_records(path, container)
     buffered: list[Any] = []
     first = None
     for rec in records:  # find the first decodable record to detect the format
@@ -138,6 +196,13 @@ def _stage_file(path: Path, config: IngestConfig, staging: _Staging) -> str:
     judge = config.judge or fmt.default_judge or "imported"
     file = str(path)
     log.info("%s: format %s, source %s", path, fmt.name, source)
+    if container in ("parquet", "hf_dir") and fmt.name in ("webinstruct", "generic"):
+        mapping = dict(config.mapping) if config.mapping else None
+        if mapping is None:
+            mapping = {f: f for f in ("id", "question", "answer", "answer_type", "category",
+                                      "difficulty", "options") if f in first}
+        if _stage_columnar(path, container, mapping, source, config, staging):
+            return fmt.name
 
     stream = tqdm(chain(buffered, records), unit=" rows", desc=path.name, disable=None if config.progress else True,
                   mininterval=1.0, leave=False)
@@ -170,47 +235,38 @@ def _stage_file(path: Path, config: IngestConfig, staging: _Staging) -> str:
 
 def _write(con: duckdb.DuckDBPyConnection, staging: _Staging, run_id: str) -> tuple[dict[str, int], list[QuarantinedRow]]:
     """Dedupe against the batch and the store, insert, and return counts and conflicts."""
-    import pyarrow as pa
-
-    con.register("_staged_q", pa.table(staging.q, schema=pa.schema([
-        ("id", pa.string()), ("source", pa.string()), ("question", pa.string()), ("answer", pa.string()),
-        ("answer_type", pa.string()), ("category", pa.string()), ("difficulty", pa.string()),
-        ("options", pa.list_(pa.string())), ("extra", pa.string()), ("content_hash", pa.string()),
-        ("id_given", pa.bool_()), ("ord", pa.int64()), ("file", pa.string()), ("line", pa.int64()),
-    ])))
-    con.register("_staged_c", pa.table(staging.c, schema=pa.schema([
-        ("id", pa.string()), ("question_id", pa.string()), ("model", pa.string()), ("response", pa.string()),
-        ("label", pa.bool_()), ("content_hash", pa.string()), ("q_ord", pa.int64()), ("judge", pa.string()),
-        ("file", pa.string()), ("line", pa.int64()),
-    ])))
+    con.register("_staged_q", staging.question_table())
+    con.register("_staged_c", pa.table(staging.c, schema=C_SCHEMA))
     # Questions: the first occurrence of each id wins; a later one with other content, or
     # one whose id is stored with other content, is a conflict.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _q AS
-        SELECT s.*,
-               first_value(s.content_hash) OVER w AS first_hash,
-               first_value(s.file || ':' || s.line) OVER w AS first_at,
-               row_number() OVER w AS rn,
-               q.content_hash AS stored_hash
-        FROM _staged_q s LEFT JOIN questions q ON q.id = s.id
-        WINDOW w AS (PARTITION BY s.id ORDER BY s.ord)
+        SELECT *, id_given AND ((rn > 1 AND content_hash <> first_hash)
+                                OR (rn = 1 AND stored_hash IS NOT NULL AND stored_hash <> content_hash)) AS conflict
+        FROM (
+            SELECT s.*,
+                   first_value(s.content_hash) OVER w AS first_hash,
+                   first_value(s.ord) OVER w AS first_ord,
+                   row_number() OVER w AS rn,
+                   q.content_hash AS stored_hash
+            FROM _staged_q s LEFT JOIN questions q ON q.id = s.id
+            WINDOW w AS (PARTITION BY s.id ORDER BY s.ord)
+        )
     """)
     conflicts = [QuarantinedRow(f, ln, reason) for f, ln, reason in con.execute("""
-        SELECT file, line, CASE
-            WHEN rn > 1 THEN 'duplicate id ' || id || ' with different content (first at ' || first_at || ')'
-            ELSE 'id ' || id || ' is already stored with different content' END
-        FROM _q
-        WHERE id_given AND ((rn > 1 AND content_hash <> first_hash) OR (rn = 1 AND stored_hash IS NOT NULL AND stored_hash <> content_hash))
-        ORDER BY ord
+        SELECT c.file, c.line, CASE
+            WHEN c.rn > 1 THEN 'duplicate id ' || c.id || ' with different content (first at '
+                               || f.file || ':' || f.line || ')'
+            ELSE 'id ' || c.id || ' is already stored with different content' END
+        FROM _q c JOIN _q f ON f.ord = c.first_ord WHERE c.conflict ORDER BY c.ord
     """).fetchall()]
-    bad_ords = "(SELECT ord FROM _q WHERE id_given AND ((rn > 1 AND content_hash <> first_hash) OR (rn = 1 AND stored_hash IS NOT NULL AND stored_hash <> content_hash)))"
+    bad_ords = "(SELECT ord FROM _q WHERE conflict)"
     questions_added = con.execute(f"""
         INSERT INTO questions (id, source, question, answer, answer_type, category, difficulty,
                                options, extra, content_hash, ingest_run)
         SELECT id, source, question, answer, answer_type, category, difficulty, options,
                extra::JSON, content_hash, '{run_id}'
-        FROM _q WHERE rn = 1 AND stored_hash IS NULL AND ord NOT IN {bad_ords}
-        ORDER BY ord
+        FROM _q WHERE rn = 1 AND stored_hash IS NULL AND NOT conflict
     """).fetchone()[0]
     questions_seen = con.execute("SELECT count(DISTINCT id) FROM _q").fetchone()[0]
 

@@ -19,7 +19,8 @@ _FALSE = {"false", "no", "incorrect", "wrong", "0", "n", "f"}
 
 
 def digest(*parts: str | None) -> str:
-    return hashlib.blake2b(_SEP.join(p or "" for p in parts).encode(), digest_size=12).hexdigest()
+    """Hex id of the parts; the columnar path computes the same with DuckDB's md5."""
+    return hashlib.md5(_SEP.join(p or "" for p in parts).encode()).hexdigest()[:24]
 
 
 def _text(value: Any, name: str, max_chars: int, *, required: bool, allow_empty: bool = False) -> str | None:
