@@ -24,6 +24,7 @@ import random
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from genreason.verify.judgment import Item, Judgment, Verifier
@@ -349,6 +350,44 @@ def questions_from_rows(rows: Iterable[dict[str, Any]]) -> list[ProbeQuestion]:
             )
         )
     return out
+
+
+def questions_from_file(path: str | Path, *, limit: int | None = None) -> list[ProbeQuestion]:
+    """Questions from any file `genreason ingest` reads (WebInstruct-verified, GSM8K, MATH-500,
+    MMLU-Pro, label files, ...; format detected the same way), without touching the store.
+    Rows the ingest stage would quarantine are skipped; a question repeated across rows
+    (label files hold one row per response) is taken once."""
+    from genreason.ingest.formats import FORMATS, RowError, detect_format
+    from genreason.ingest.normalize import normalize_question
+    from genreason.ingest.readers import read_records
+
+    path = Path(path)
+    rows: dict[str, dict[str, Any]] = {}
+    fmt = None
+    skipped = 0
+    for _line, record, _raw in read_records(path):
+        if not isinstance(record, dict):
+            skipped += 1
+            continue
+        if fmt is None:
+            fmt = detect_format(record)
+            if fmt is None:
+                raise ValueError(
+                    f"{path}: cannot tell the format from its fields {sorted(record)}; "
+                    f"known formats: {', '.join(FORMATS)}"
+                )
+        try:
+            for q in fmt.mapper(record).questions:
+                row = normalize_question(q, fmt.name, 200_000)
+                rows.setdefault(row["id"], row)
+        except RowError:
+            skipped += 1
+            continue
+        if limit is not None and len(rows) >= limit:
+            break
+    if skipped:
+        log.info("%s: %d rows skipped (not usable as questions)", path, skipped)
+    return questions_from_rows(rows.values())
 
 
 def questions_from_store(con: Any, *, limit: int | None = None) -> list[ProbeQuestion]:

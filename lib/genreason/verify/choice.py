@@ -1,0 +1,134 @@
+"""Multiple-choice answers: letters in their usual forms, option texts, and the two together.
+
+Stage: verify (comparison half for "Multiple Choice"). An answer may give a letter ("B",
+"(B)", "B.", "option B", "\\textbf{B}"), an option's text ("Paris"), or both ("B) Paris"); both
+must then agree (WebInstruct-verified marks 13.4% of questions Multiple Choice, and the
+General-Reasoner paper, section 4, names option text against a letter as a rule-based miss).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from genreason.verify.numbers import numbers_match, parse_number
+from genreason.verify.text import fold, normalize
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+_WRAP = re.compile(r"\\(?:text|textbf|mathbf|mathrm|textit)\s*\{([^{}]*)\}")
+_LETTER_ONLY = re.compile(
+    r"^(?:(?:the\s+)?(?:correct\s+)?(?:option|choice|answer)\s*(?:is\s*)?:?\s*)?"
+    r"[\(\[]?\s*(?P<letter>[A-Za-z])\s*[\)\]]?\s*[.:)]?$",
+    re.IGNORECASE,
+)
+_LETTER_AND_TEXT = re.compile(
+    r"^(?:(?:option|choice)\s*)?[\(\[]?(?P<letter>[A-Z])(?:[\)\]]\s*[.:]?|[.:])\s+(?P<text>\S.*)$",
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What an answer chose: a letter, an option text, or both."""
+
+    letter: str | None
+    text: str | None = None
+
+    def describe(self) -> dict[str, object]:
+        return {"kind": "choice", "letter": self.letter, "text": self.text}
+
+
+def option_letters(options: Sequence[str] | None) -> str:
+    return LETTERS[: len(options)] if options else LETTERS[:10]
+
+
+def _clean(answer: str) -> str:
+    s = answer.strip().strip("$").strip()
+    for _ in range(2):
+        s = _WRAP.sub(r"\1", s)
+    s = s.replace("**", "").strip().rstrip(".").strip()
+    return s
+
+
+def parse_choice(answer: str, options: Sequence[str] | None = None) -> Choice | None:
+    """The letter (and text) an answer chose; None when it names no single option."""
+    s = _clean(answer)
+    letters = option_letters(options)
+    m = _LETTER_ONLY.match(s)
+    if m:
+        letter = m.group("letter")
+        # A bare lower-case letter counts ("b"), as does "(b)"; a word does not.
+        if letter.upper() in letters:
+            return Choice(letter.upper())
+    m = _LETTER_AND_TEXT.match(s)
+    if m and m.group("letter") in letters:
+        return Choice(m.group("letter"), m.group("text").strip())
+    if options:
+        letter = match_option_text(s, options)
+        if letter is not None:
+            return Choice(letter, s)
+    return None
+
+
+def match_option_text(text: str, options: Sequence[str]) -> str | None:
+    """The letter of the one option whose text `text` is (normalised, or numerically)."""
+    target = normalize(text)
+    if not target:
+        return None
+    exact = [LETTERS[i] for i, opt in enumerate(options) if normalize(str(opt)) == target]
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        return None
+    num = parse_number(text)
+    if num is not None:
+        hits = []
+        for i, opt in enumerate(options):
+            on = parse_number(str(opt))
+            if on is not None and numbers_match(on, num)[0]:
+                hits.append(LETTERS[i])
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def reference_letter(reference: str, options: Sequence[str] | None) -> str | None:
+    """The reference's letter, whether written as a letter, "(B) text", or an option's text."""
+    choice = parse_choice(reference, options)
+    if choice is not None:
+        return choice.letter
+    return None
+
+
+def text_agrees(text: str, option: str) -> bool:
+    """Whether the text written after a letter is that option's text (or a clear part of it)."""
+    a, b = normalize(text), normalize(option)
+    if not a or a == b:
+        return True
+    if len(a) >= 4 and (b.startswith(a) or a.startswith(b)):
+        return True  # truncated or lightly extended ("42 N" for "42")
+    na, nb = parse_number(text), parse_number(option)
+    if na is not None and nb is not None:
+        return numbers_match(nb, na)[0]
+    return fold(text).strip() == fold(option).strip()
+
+
+def compare_choice(
+    ref_letter: str, answer: str, options: Sequence[str] | None
+) -> tuple[bool | None, str, dict[str, object]]:
+    """Verdict, reason and parse record for a multiple-choice answer."""
+    choice = parse_choice(answer, options)
+    if choice is None:
+        return None, "the answer names no single option", {"kind": "unparsed"}
+    detail = choice.describe()
+    if choice.text is not None and options and choice.letter is not None:
+        idx = LETTERS.index(choice.letter)
+        if idx < len(options) and not text_agrees(choice.text, str(options[idx])):
+            # "B) Paris" where B is not Paris: the letter and the text disagree.
+            by_text = match_option_text(choice.text, options)
+            if by_text is not None and by_text != choice.letter:
+                return False, f"letter {choice.letter} and text (option {by_text}) disagree", detail
+    if choice.letter == ref_letter:
+        return True, f"chose {choice.letter}, the reference option", detail
+    return False, f"chose {choice.letter}, reference is {ref_letter}", detail

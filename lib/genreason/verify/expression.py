@@ -1,0 +1,247 @@
+"""Symbolic answers: safe parsing to sympy and equivalence (expressions, equations, assignments).
+
+Stage: verify (comparison half for "Expression"). Nothing here evaluates Python: LaTeX and
+plain math go through latex2sympy2_extended's grammar (the parser math-verify itself uses),
+plain-text function names ("sqrt(2)", "e^(-x)", "x**2") are first rewritten to LaTeX by a
+small tokenizer, and sympy's `sympify`/`parse_expr`/`lambdify` are never called on answer text.
+Inputs that would make sympy compute forever (power towers, huge factorials) are refused
+before parsing; the per-item process timeout in `genreason.verify.batch` is the backstop.
+
+Equivalence: exact structural/simplify check, numeric agreement at random points for free
+symbols, equations compared as (lhs - rhs) up to a constant factor, and `x = 3` read as 3
+when the other side is no equation. math-verify's `verify` is one more tool at the end
+(called with its signal timeout disabled, so it works off the main thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MAX_EXPR_CHARS = 600
+MAX_BRACE_DEPTH = 40
+
+# Numeric power towers ("9^9^9^9", "2^{3^{4}}", "9**9**9") would make sympy build huge integers.
+_TOWER = re.compile(
+    r"\d\s*\)?\s*\}?\s*(?:\^|\*\*)\s*\{?\s*\(?\s*[\d.]+\s*\)?\s*\}?\s*(?:\^|\*\*)"
+    r"|(?:\^|\*\*)\s*[{(]\s*[\d.]+\s*(?:\^|\*\*)"
+)
+_BIG_EXP = re.compile(r"(?:\^|\*\*)\s*\{?\s*\(?\s*-?\s*\d{4,}")
+_BIG_FACT = re.compile(r"\d{4,}\s*!|\}\s*!|\)\s*!")
+_FUNCS = {
+    "sqrt": "\\sqrt", "sin": "\\sin", "cos": "\\cos", "tan": "\\tan", "cot": "\\cot",
+    "sec": "\\sec", "csc": "\\csc", "arcsin": "\\arcsin", "arccos": "\\arccos",
+    "arctan": "\\arctan", "sinh": "\\sinh", "cosh": "\\cosh", "tanh": "\\tanh",
+    "ln": "\\ln", "log": "\\log", "exp": "\\exp", "abs": "abs",
+}
+_GREEK = {"pi", "alpha", "beta", "gamma", "delta", "theta", "lambda", "mu", "sigma", "omega", "phi", "epsilon", "rho", "tau"}
+
+
+def refuse_reason(text: str) -> str | None:
+    """Why `text` is too dangerous or too large to hand to sympy, or None."""
+    if len(text) > MAX_EXPR_CHARS:
+        return f"longer than {MAX_EXPR_CHARS} characters"
+    depth = best = 0
+    for c in text:
+        if c in "{([":
+            depth += 1
+            best = max(best, depth)
+        elif c in "})]":
+            depth -= 1
+    if best > MAX_BRACE_DEPTH:
+        return "nested too deeply"
+    if _TOWER.search(text):
+        return "power tower"
+    if _BIG_EXP.search(text):
+        return "exponent too large"
+    if _BIG_FACT.search(text):
+        return "factorial too large"
+    return None
+
+
+def _matching_paren(s: str, i: int) -> int | None:
+    depth = 0
+    for j in range(i, len(s)):
+        if s[j] == "(":
+            depth += 1
+        elif s[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def plain_to_latex(text: str) -> str:
+    """Rewrite plain-text math ("sqrt(2)/2", "e^(-x)", "x**2", "ln(x)") into LaTeX."""
+    s = text.replace("**", "^").replace("×", "\\cdot ").replace("·", "\\cdot ").replace("−", "-")
+    s = s.replace("π", "\\pi ").replace("√", "\\sqrt")
+    out: list[str] = []
+    i = 0
+    while i < len(s):
+        m = re.match(r"[A-Za-z]+", s[i:])
+        if m and (i == 0 or s[i - 1] != "\\"):
+            word = m.group(0)
+            j = i + len(word)
+            if word in _FUNCS and j < len(s) and s[j] == "(":
+                end = _matching_paren(s, j)
+                if end is not None:
+                    inner = plain_to_latex(s[j + 1 : end])
+                    if word == "sqrt":
+                        out.append(f"\\sqrt{{{inner}}}")
+                    elif word == "abs":
+                        out.append(f"\\left|{inner}\\right|")
+                    else:
+                        out.append(f"{_FUNCS[word]}\\left({inner}\\right)")
+                    i = end + 1
+                    continue
+            if word in _GREEK:
+                out.append(f"\\{word} ")
+                i = j
+                continue
+            out.append(word)
+            i = j
+            continue
+        if s[i] == "^" and i + 1 < len(s) and s[i + 1] == "(":
+            end = _matching_paren(s, i + 1)
+            if end is not None:
+                out.append("^{" + plain_to_latex(s[i + 2 : end]) + "}")
+                i = end + 1
+                continue
+        out.append(s[i])
+        i += 1
+    return "".join(out)
+
+
+def to_sympy(text: str) -> tuple[Any | None, str]:
+    """(sympy object, how) for an answer, or (None, why not). Never evaluates Python."""
+    s = text.strip().strip("$").strip()
+    s = re.sub(r"^\\\[|\\\]$|^\\\(|\\\)$", "", s).strip()
+    if not s:
+        return None, "empty"
+    why = refuse_reason(s)
+    if why:
+        return None, f"refused: {why}"
+    from latex2sympy2_extended import latex2sympy
+
+    candidates = [s]
+    if "\\" not in s and re.search(r"[A-Za-z]{2,}|\*\*|\^\(|[π√×·]", s):
+        candidates.insert(0, plain_to_latex(s))
+    for cand in candidates:
+        try:
+            return latex2sympy(cand), "latex2sympy"
+        except Exception as exc:  # the grammar rejects it: not an expression
+            err = type(exc).__name__
+            continue
+    return None, f"unparsed ({err})"
+
+
+def _free(expr: Any) -> set:
+    return set(getattr(expr, "free_symbols", set()))
+
+
+def _numeric_at(expr: Any, subs: dict) -> complex | None:
+    try:
+        val = complex(expr.evalf(15, subs=subs))
+    except Exception:
+        return None
+    if val != val or abs(val) == float("inf"):
+        return None
+    return val
+
+
+def _same_at_points(a: Any, b: Any, *, ratio: bool = False) -> bool | None:
+    """Numeric agreement at random points (or a constant ratio when `ratio`); None if unknown."""
+    symbols = sorted(_free(a) | _free(b), key=lambda s: s.name)
+    rng = random.Random(12345)
+    checked, ratios = 0, []
+    for _ in range(8):
+        subs = {sym: rng.uniform(0.3, 2.7) for sym in symbols}
+        va, vb = _numeric_at(a, subs), _numeric_at(b, subs)
+        if va is None or vb is None:
+            continue
+        checked += 1
+        if ratio:
+            if abs(vb) < 1e-12:
+                if abs(va) > 1e-9:
+                    return False
+                continue
+            ratios.append(va / vb)
+        elif abs(va - vb) > 1e-7 * max(1.0, abs(va), abs(vb)):
+            return False
+    if checked < 3:
+        return None
+    if ratio:
+        if not ratios:
+            return None
+        r0 = ratios[0]
+        return abs(r0) > 1e-12 and all(abs(r - r0) <= 1e-7 * max(1.0, abs(r0)) for r in ratios)
+    return True
+
+
+def _is_eq(expr: Any) -> bool:
+    from sympy import Eq
+
+    return isinstance(expr, Eq)
+
+
+def _assigned_value(expr: Any) -> Any:
+    """`3` for `x = 3` (or `f(x) = x^2` -> x^2): the right side of a symbol assignment."""
+    from sympy import Symbol
+    from sympy.core.function import AppliedUndef
+
+    if _is_eq(expr) and isinstance(expr.lhs, (Symbol, AppliedUndef)):
+        return expr.rhs
+    return expr
+
+
+def expressions_equivalent(ref: Any, pred: Any) -> tuple[bool | None, str]:
+    """Whether two parsed answers are mathematically the same, and why."""
+    from sympy import simplify
+
+    if _is_eq(ref) and _is_eq(pred):
+        if ref == pred:
+            return True, "identical equations"
+        r_val, p_val = _assigned_value(ref), _assigned_value(pred)
+        if r_val is not ref and p_val is not pred and ref.lhs == pred.lhs:
+            return expressions_equivalent(r_val, p_val)
+        same = _same_at_points(ref.lhs - ref.rhs, pred.lhs - pred.rhs, ratio=True)
+        if same is not None:
+            return same, "equations agree up to a constant factor" if same else "equations differ"
+    elif _is_eq(ref) or _is_eq(pred):
+        ref, pred = _assigned_value(ref), _assigned_value(pred)
+        if _is_eq(ref) or _is_eq(pred):
+            return False, "an equation against a value"
+    try:
+        if ref == pred:
+            return True, "identical expressions"
+    except Exception:
+        pass
+    if _free(pred) - _free(ref) and _free(ref):
+        extra = sorted(str(s) for s in _free(pred) - _free(ref))
+        same = _same_at_points(ref, pred)
+        if not same:
+            return False, f"answer uses symbols the reference does not ({', '.join(extra)})"
+    try:
+        diff = simplify(ref - pred)
+        if diff == 0:
+            return True, "difference simplifies to 0"
+    except Exception:
+        pass
+    same = _same_at_points(ref, pred)
+    if same is not None:
+        return same, "agree numerically at random points" if same else "differ numerically"
+    return _math_verify(ref, pred)
+
+
+def _math_verify(ref: Any, pred: Any) -> tuple[bool | None, str]:
+    try:
+        from math_verify import verify
+
+        ok = verify([ref], [pred], timeout_seconds=None)
+    except Exception as exc:
+        return None, f"could not compare ({type(exc).__name__})"
+    return (True, "math-verify: equivalent") if ok else (False, "math-verify: not equivalent")

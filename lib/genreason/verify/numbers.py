@@ -1,0 +1,211 @@
+"""Numbers as people and models write them, and a tolerance that follows the reference's precision.
+
+Stage: verify (parsing half). Turns answer text such as "1,234.5", "3.64e5", "3.64 \\times 10^5",
+"-\\frac{3}{4}", "1\\frac{1}{2}", "28\\%" into a `Number` that keeps how precisely it was
+written, so "3.14" accepts 3.1416 (it rounds to the reference) but "18" does not accept 18.4
+for an Integer question. Pure string work with `fractions.Fraction`: nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+# Digits allowed in one number: a longer literal is not an answer anyone writes, and a
+# bound keeps Fraction arithmetic cheap.
+MAX_DIGITS = 60
+MAX_EXPONENT = 400
+
+
+@dataclass(frozen=True)
+class Number:
+    """A parsed number.
+
+    value: exact rational value of what was written.
+    last_digit: power of ten of the last written significant digit (3.14 -> -2, 1200 -> 0,
+        3.64e5 -> 3); None for fractions, which are exact.
+    sig_figs: significant figures as written (None for fractions).
+    percent: written with a percent sign or the word "percent".
+    has_point: written with a decimal point or in scientific notation.
+    """
+
+    value: Fraction
+    text: str
+    last_digit: int | None = None
+    sig_figs: int | None = None
+    percent: bool = False
+    has_point: bool = False
+
+    @property
+    def is_integer(self) -> bool:
+        return self.value.denominator == 1
+
+    def shifted(self, power: int) -> Number:
+        """This number times 10**power, keeping its precision record (28% -> 0.28)."""
+        last = None if self.last_digit is None else self.last_digit + power
+        return Number(self.value * Fraction(10) ** power, self.text, last, self.sig_figs, False, True)
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "kind": "number",
+            "value": str(self.value) if self.value.denominator != 1 else int(self.value),
+            "float": float(self.value),
+            "sig_figs": self.sig_figs,
+            "percent": self.percent,
+        }
+
+
+_LATEX_NOISE = re.compile(
+    r"\\[,;:!> ]|\\(?:quad|qquad|displaystyle|left|right|mathrm|text|textbf|mathbf|operatorname)\b|~"
+)
+_DECIMAL = r"(?:\d+(?:\.\d*)?|\.\d+)"
+_GROUPED = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?)"
+_SPACE_GROUPED = r"(?:\d{1,3}(?:[ \u2009\u202f]\d{3})+(?:\.\d+)?)"
+_MANTISSA = rf"(?:{_GROUPED}|{_SPACE_GROUPED}|{_DECIMAL})"
+_TIMES_TEN = r"\s*(?:\\times|\\cdot|×|·|\*|x)\s*10\s*\^\s*\{?\s*(?P<exp2>[-+−]?\d+)\s*\}?"
+_NUMBER_RE = re.compile(
+    rf"^(?P<sign>[-+−]?)\s*(?P<mant>{_MANTISSA})"
+    rf"(?:[eE](?P<exp>[-+−]?\d+)|{_TIMES_TEN})?"
+    r"\s*(?P<pct>%|\\%|\s*percent|\s*per\s*cent)?"
+    r"\s*(?P<scale>thousand|million|billion|trillion)?$",
+    re.IGNORECASE,
+)
+_SCALE_WORDS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_POW_TEN = re.compile(r"^(?P<sign>[-+−]?)\s*10\s*\^\s*\{?\s*(?P<exp>[-+−]?\d+)\s*\}?$")
+_FRAC = re.compile(
+    r"^(?P<sign>[-+−]?)\s*(?P<whole>\d+\s*)?\\[dt]?frac\s*\{\s*(?P<num>[-+−]?\d+)\s*\}\s*\{\s*(?P<den>[-+−]?\d+)\s*\}"
+    r"\s*(?P<pct>%|\\%)?$"
+)
+_FRAC_SHORT = re.compile(r"^(?P<sign>[-+−]?)\s*\\[dt]?frac(?P<num>\d)(?P<den>\d)$")
+_SLASH = re.compile(r"^(?P<sign>[-+−]?)\s*\(?\s*(?P<num>\d+)\s*\)?\s*/\s*\(?\s*(?P<den>\d+)\s*\)?$")
+
+
+def clean_number_text(text: str) -> str:
+    """Remove LaTeX spacing and wrappers, currency signs and surrounding punctuation."""
+    s = text.strip().strip("$").strip()
+    s = _LATEX_NOISE.sub(" ", s)
+    s = s.replace("{,}", ",").replace("\\$", "").replace("$", "").replace("€", "").replace("£", "")
+    s = s.replace("\u2212", "-").replace("−", "-")
+    s = re.sub(r"^\{(.*)\}$", r"\1", s.strip())
+    s = s.strip().rstrip(".").strip()
+    # "{2}" left from \text{2} and the like
+    if s.startswith("{") and s.endswith("}") and s.count("{") == 1:
+        s = s[1:-1].strip()
+    return s
+
+
+def _sign(s: str | None) -> int:
+    return -1 if s and s in "-−" else 1
+
+
+def _exp(s: str) -> int:
+    return int(s.replace("−", "-"))
+
+
+def parse_number(text: str) -> Number | None:
+    """The number `text` is, or None when it is anything more than one number."""
+    s = clean_number_text(text)
+    if not s or len(s) > 2 * MAX_DIGITS:
+        return None
+    m = _NUMBER_RE.match(s)
+    if m:
+        mant = m.group("mant").replace(",", "").replace(" ", "").replace("\u2009", "").replace("\u202f", "")
+        digits = mant.replace(".", "").lstrip("0")
+        if len(digits) > MAX_DIGITS:
+            return None
+        exp_txt = m.group("exp") or m.group("exp2")
+        exp = _exp(exp_txt) if exp_txt else 0
+        if m.group("scale"):
+            exp += _SCALE_WORDS[m.group("scale").lower()]
+        if abs(exp) > MAX_EXPONENT:
+            return None
+        value = Fraction(mant if mant[0] != "." else "0" + mant) * Fraction(10) ** exp * _sign(m.group("sign"))
+        decimals = len(mant.split(".", 1)[1]) if "." in mant else 0
+        has_point = "." in mant or exp_txt is not None or bool(m.group("scale"))
+        if has_point:
+            last = exp - decimals
+            sig = max(len(digits), 1)
+        else:
+            # Trailing zeros of an integer are not known to be significant: the last digit
+            # is the units place for the precision rule, sig figs count only up to it.
+            last = exp
+            sig = max(len(mant.lstrip("0")), 1)
+        return Number(value, text.strip(), last, sig, bool(m.group("pct")), has_point)
+    m = _POW_TEN.match(s)
+    if m and abs(_exp(m.group("exp"))) <= MAX_EXPONENT:
+        e = _exp(m.group("exp"))
+        return Number(Fraction(10) ** e * _sign(m.group("sign")), text.strip(), e, 1, False, True)
+    for pattern in (_FRAC, _FRAC_SHORT, _SLASH):
+        m = pattern.match(s)
+        if m:
+            num, den = int(m.group("num").replace("−", "-")), int(m.group("den").replace("−", "-"))
+            if den == 0 or len(m.group("num")) > MAX_DIGITS or len(m.group("den")) > MAX_DIGITS:
+                return None
+            value = Fraction(num, den)
+            whole = m.groupdict().get("whole")
+            if whole:
+                value = int(whole) + value  # "1\frac{1}{2}" is a mixed number
+            pct = bool(m.groupdict().get("pct"))
+            return Number(value * _sign(m.group("sign")), text.strip(), None, None, pct, False)
+    return None
+
+
+# A number somewhere inside text (for "x = 5", "5 apples", "$18 per day").
+NUMBER_IN_TEXT = re.compile(
+    rf"(?<![\w.^_])[-−]?(?:{_GROUPED}|{_DECIMAL})(?:[eE][-+−]?\d+|{_TIMES_TEN})?(?:\s*(?:%|\\%))?(?![\w^])"
+    r"|\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}"
+)
+
+
+def numbers_in_text(text: str) -> list[Number]:
+    """Every standalone number written in `text`, in order."""
+    found = []
+    for m in NUMBER_IN_TEXT.finditer(text[:5000]):
+        n = parse_number(m.group(0))
+        if n is not None:
+            found.append(n)
+    return found
+
+
+def numbers_match(ref: Number, pred: Number, *, integer: bool = False) -> tuple[bool, str]:
+    """Whether `pred` equals `ref` to the precision `ref` was written with, and why.
+
+    Exact values agree always. An Integer question needs the exact integer. Otherwise the
+    answer may round to the reference (3.1416 for 3.14) or, when the answer is the less
+    precise one but still gives 3+ significant figures, the reference may round to it (3.14
+    for 3.14159). Integer-written references of a Float question allow at most 1%.
+    """
+    r, p = ref.value, pred.value
+    if r == p:
+        return True, "equal values"
+    if integer and ref.is_integer:
+        return False, f"integer {r} != {_show(p)}"
+    diff = abs(float(r) - float(p))
+    scale = max(abs(float(r)), abs(float(p)), 1e-300)
+    if diff <= 1e-9 * scale:
+        return True, "equal within 1e-9 relative"
+    if ref.last_digit is None:  # exact fraction reference: only rounding of the answer
+        if pred.last_digit is not None and pred.sig_figs and pred.sig_figs >= 3:
+            half = 0.5 * 10.0**pred.last_digit
+            if diff <= half * (1 + 1e-9) and diff <= 0.01 * abs(float(r)):
+                return True, f"{_show(p)} is {_show(r)} rounded ({pred.sig_figs} s.f.)"
+        return False, f"{_show(p)} != {_show(r)}"
+    half_ref = 0.5 * 10.0**ref.last_digit
+    if not ref.has_point:
+        half_ref = min(half_ref, 0.01 * abs(float(r)))
+    if diff <= half_ref * (1 + 1e-9):
+        return True, f"{_show(p)} rounds to {ref.text} (tolerance {half_ref:.3g})"
+    if pred.last_digit is not None and pred.last_digit > ref.last_digit and (pred.sig_figs or 0) >= 3:
+        half_pred = 0.5 * 10.0**pred.last_digit
+        if diff <= half_pred * (1 + 1e-9):
+            return True, f"{ref.text} rounds to {_show(p)} ({pred.sig_figs} s.f.)"
+    return False, f"{_show(p)} != {ref.text} (tolerance {half_ref:.3g})"
+
+
+def _show(v: Fraction) -> str:
+    if v.denominator == 1:
+        return str(v.numerator)
+    f = float(v)
+    return f"{f:.6g}" if math.isfinite(f) else str(v)

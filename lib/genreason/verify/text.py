@@ -1,0 +1,198 @@
+"""Free-text answers: normalisation, alternatives, booleans, junk and hedges.
+
+Stage: verify (comparison half for String and Boolean answers, and the junk guard every
+answer passes first). Normalisation follows the SQuAD/NQ evaluation habit (lower case, no
+punctuation, no articles, collapsed spaces; Rajpurkar et al. 2016) plus accent folding and
+light plural stripping. A reference may list alternatives ("Kanawha River/Kanawha").
+
+An answer buried in a sentence counts only when that is unambiguous: the reference appears
+as whole words, is not negated, and the sentence does not offer a second candidate.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ARTICLES = {"a", "an", "the"}
+# Words that carry no content when deciding whether an answer names the reference.
+STOPWORDS = _ARTICLES | {
+    "of", "in", "on", "at", "to", "for", "by", "and", "or", "is", "was", "are", "were", "be",
+    "it", "its", "as", "with", "from", "that", "this", "which", "who", "whom", "what", "when",
+    "where", "than", "then", "has", "have", "had", "about", "around", "approximately", "s",
+}
+_NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17",
+    "eighteen": "18", "nineteen": "19", "twenty": "20", "first": "1st", "second": "2nd",
+    "third": "3rd", "fourth": "4th", "fifth": "5th",
+}
+_LATEX_TEXT = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname|emph)\s*\{([^{}]*)\}")
+
+TRUE_WORDS = {"true", "yes", "correct", "right", "valid", "t", "y", "holds", "affirmative"}
+FALSE_WORDS = {"false", "no", "incorrect", "wrong", "invalid", "f", "n", "not true", "negative"}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or LaTeX text wrappers."""
+    s = _LATEX_TEXT.sub(r"\1", text)
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    return s.lower().replace("’", "'").replace("‘", "'")
+
+
+def tokens(text: str, *, stem: bool = True) -> list[str]:
+    """Normalised words: folded, punctuation split, articles dropped, number words as digits."""
+    s = fold(text)
+    s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,234 -> 1234
+    s = re.sub(r"'s\b", "", s)
+    words = re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", s)
+    out = []
+    for w in words:
+        if w in _ARTICLES:
+            continue
+        w = _NUMBER_WORDS.get(w, w)
+        if stem:
+            w = _stem(w)
+        out.append(w)
+    return out
+
+
+def _stem(w: str) -> str:
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and re.search(r"(?:ches|shes|sses|xes)$", w):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def normalize(text: str) -> str:
+    """One canonical string for exact comparison."""
+    return " ".join(tokens(text))
+
+
+def split_alternatives(reference: str) -> list[str]:
+    """A string reference's accepted alternatives ("lacteals/A lacteal" -> both)."""
+    parts = [p.strip() for p in re.split(r"\s*(?:/|\|)\s*", reference) if p.strip()]
+    return parts or [reference.strip()]
+
+
+def parse_boolean(text: str) -> bool | None:
+    """True/False for yes/true/correct and their negations; None when it is not a boolean."""
+    s = fold(text).strip()
+    s = re.sub(r"^[\s\W_]+|[\s\W_]+$", "", s)
+    if not s:
+        return None
+    if s in TRUE_WORDS:
+        return True
+    if s in FALSE_WORDS:
+        return False
+    first = re.split(r"[\s,.;:!()]+", s, maxsplit=1)[0]
+    rest = s[len(first) :]
+    # "Yes, because ..." / "No. The ..." / "False (the series diverges)"
+    if first in {"yes", "true", "correct"} and not re.search(r"\b(?:no|false|not)\b", rest[:40]):
+        return True
+    if first in {"no", "false", "incorrect"} and not re.search(r"\b(?:yes|true)\b", rest[:40]):
+        return False
+    if re.fullmatch(r"(?:the )?(?:statement|claim|answer) is (?:true|correct)", s):
+        return True
+    if re.fullmatch(r"(?:the )?(?:statement|claim|answer) is (?:false|incorrect|not true)", s):
+        return False
+    return None
+
+
+_JUNK_PATTERNS = re.compile(
+    r"^(?:let'?s|let us|we (?:need|will|can|have)|first,?|to (?:solve|find|determine)|step \d|"
+    r"i (?:think|will|need|am|cannot|can't|don't)|solution|thinking|reasoning|hmm|okay|ok|sure|"
+    r"answer|final answer|the answer|n/?a|none|unknown|not sure|undefined|cannot be determined|"
+    r"insufficient information|\?+|\.+|…)\b",
+    re.IGNORECASE,
+)
+
+
+def junk_reason(answer: str, question: str, reference: str) -> str | None:
+    """Why `answer` is junk (no attempt at an answer), or None when it is a real attempt."""
+    s = answer.strip()
+    if not s:
+        return "empty answer"
+    if not re.search(r"[A-Za-z0-9\u0370-\u03ff\u0400-\u04ff\u4e00-\u9fff]", s):
+        if not re.search(r"\\[A-Za-z]+|[∞π√∅]", s):
+            return "only punctuation"
+    low = fold(s).strip()
+    ref_low = fold(reference).strip()
+    if low != ref_low and _JUNK_PATTERNS.match(low) and not _JUNK_PATTERNS.match(ref_low):
+        if len(low) > 3 or low in {"n/a", "na", "?", "..."}:
+            return "a placeholder or the start of a solution, not an answer"
+    q = normalize(question)
+    a = normalize(s)
+    if len(a) >= 25 and q and (a == q or (len(a) >= 0.6 * len(q) and a in q)):
+        if normalize(reference) not in a:
+            return "restates the question"
+    return None
+
+
+_HEDGE_SPLIT = re.compile(r"\s*(?:,\s*)?(?:\bor\b|\band/or\b|\beither\b)\s*", re.IGNORECASE)
+
+
+def hedge_alternatives(answer: str) -> list[str] | None:
+    """The alternatives when `answer` offers several ("3 or 4", "A, B or C"); else None."""
+    s = answer.strip()
+    if not re.search(r"\bor\b|\beither\b", s, re.IGNORECASE):
+        return None
+    if len(s) > 120:
+        return None
+    parts = [p.strip(" ,.;") for p in _HEDGE_SPLIT.split(s)]
+    parts = [p for p in parts if p]
+    if len(parts) == 2 and "," in parts[0]:
+        parts = [x.strip() for x in parts[0].split(",") if x.strip()] + parts[1:]
+    if len(parts) < 2:
+        return None
+    return parts
+
+
+_NEGATORS = {"not", "no", "never", "neither", "nor", "t", "instead", "rather", "than", "except", "unlike", "besides"}
+
+
+def _find(seq: list[str], sub: list[str]) -> list[int]:
+    n = len(sub)
+    return [i for i in range(len(seq) - n + 1) if seq[i : i + n] == sub] if n else []
+
+
+def compare_text(reference: str, answer: str, *, split_alts: bool = True) -> tuple[bool | None, str]:
+    """Whether a free-text `answer` names the `reference`, and why.
+
+    True: normalised equality with an alternative, the same content words in another order,
+    or the reference appearing as whole words in the answer without negation. False: the
+    answer shares no content word with any alternative. None (undecided): partial overlap.
+    """
+    alts = split_alternatives(reference) if split_alts else [reference]
+    a_tok = tokens(answer)
+    a_content = [t for t in a_tok if t not in STOPWORDS]
+    if not a_tok:
+        return False, "answer has no words"
+    best_overlap = 0.0
+    for alt in alts:
+        r_tok = tokens(alt)
+        if not r_tok:
+            continue
+        if a_tok == r_tok:
+            return True, f"normalised match with {alt!r}"
+        r_content = [t for t in r_tok if t not in STOPWORDS] or r_tok
+        if a_content and sorted(set(a_content)) == sorted(set(r_content)):
+            return True, f"same words as {alt!r}"
+        hits = _find(a_tok, [t for t in r_tok if t not in _ARTICLES])
+        if not hits and r_content != r_tok:
+            hits = _find(a_tok, r_content)
+        for i in hits:
+            before = set(a_tok[max(0, i - 3) : i])
+            if before & _NEGATORS:
+                continue
+            return True, f"reference {alt!r} appears in the answer"
+        found = sum(1 for t in set(r_content) if t in set(a_content))
+        best_overlap = max(best_overlap, found / len(set(r_content)))
+    if best_overlap == 0:
+        return False, "no content word of the reference in the answer"
+    return None, f"partial overlap ({best_overlap:.0%} of the reference's words)"
