@@ -52,8 +52,10 @@ def _open(path: Path, read_only: bool, timeout_s: float) -> duckdb.DuckDBPyConne
     delay = 0.02
     while True:
         try:
+            con = duckdb.connect(str(path), read_only=read_only)
             # DuckDB's own progress bar would interleave with our output and logs.
-            return duckdb.connect(str(path), read_only=read_only, config={"enable_progress_bar": False})
+            con.execute("SET enable_progress_bar = false")
+            return con
         except duckdb.IOException as exc:
             message = str(exc)
             if "lock" not in message.lower():

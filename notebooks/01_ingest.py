@@ -1,0 +1,82 @@
+"""Stage 1, ingest: load question files into the store and look at what landed.
+
+    marimo edit notebooks/01_ingest.py                      # interactive
+    python notebooks/01_ingest.py --db data/genreason.duckdb --path data/sample/questions.jsonl
+"""
+
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium")
+
+with app.setup:
+    import argparse
+    from pathlib import Path
+
+    import marimo as mo
+    import pandas as pd
+    import plotly.express as px
+
+    from genreason import store
+    from genreason.ingest import IngestConfig, ingest
+    from genreason.stats import store_stats
+
+
+@app.cell
+def parameters():
+    # Command-line arguments (python notebooks/01_ingest.py --db ... --path ...) set the defaults.
+    _parser = argparse.ArgumentParser()
+    _parser.add_argument("--db", default="data/genreason.duckdb")
+    _parser.add_argument("--path", action="append", default=None)
+    _parser.add_argument("--judge", default="reference")
+    _args, _ = _parser.parse_known_args()
+    paths = _args.path or ["data/sample/questions.jsonl", "data/sample/candidates.jsonl"]
+    db_input = mo.ui.text(value=_args.db, label="database", full_width=True)
+    paths_input = mo.ui.text_area(value="\n".join(paths), label="files to ingest (one per line)", full_width=True)
+    judge_input = mo.ui.text(value=_args.judge, label="judge name for labels")
+    run = mo.ui.run_button(label="Ingest")
+    mo.vstack([db_input, paths_input, judge_input, run])
+    return db_input, judge_input, paths_input, run
+
+
+@app.cell
+def do_ingest(db_input, judge_input, paths_input, run):
+    # In the editor ingest waits for the button; as a script it runs straight away.
+    mo.stop(not run.value and mo.app_meta().mode != "script", mo.md("Press **Ingest** to load the files."))
+    _paths = [Path(p.strip()) for p in paths_input.value.splitlines() if p.strip()]
+    with store.connect(db_input.value) as _con:
+        result = ingest(_con, _paths, IngestConfig(judge=judge_input.value or None, progress=False))
+    mo.md(
+        f"**{result.run_id}**: read {result.counts['rows_read']:,} rows; "
+        f"{result.counts['questions_added']:,} questions added, "
+        f"{result.counts['questions_already_stored']:,} already stored, "
+        f"{result.counts['candidates_added']:,} candidates, {result.counts['judgments_added']:,} labels, "
+        f"{result.counts['quarantined']:,} quarantined"
+    )
+    return (result,)
+
+
+@app.cell
+def quarantine(result):
+    mo.stop(not result.quarantined, mo.md("No rows were quarantined."))
+    mo.ui.table(pd.DataFrame([{"file": q.source_file, "line": q.line, "reason": q.reason}
+                              for q in result.quarantined[:500]]), label="quarantined rows")
+    return
+
+
+@app.cell
+def overview(db_input, result):
+    with store.connect(db_input.value, read_only=True) as _con:
+        stats = store_stats(_con)
+    _charts = [
+        px.bar(pd.DataFrame(stats["by"][col]), x="value", y="n", title=f"questions by {col}")
+        for col in ("answer_type", "category", "difficulty")
+    ]
+    print(f"{stats['questions']:,} questions, {stats['candidates']:,} candidates in {db_input.value} "
+          f"(after {result.run_id})")
+    mo.vstack(_charts)
+    return (stats,)
+
+
+if __name__ == "__main__":
+    app.run()
