@@ -2,16 +2,34 @@
 
 Filters become one parameterised WHERE clause, so every view (CLI, notebook, app) filters the
 same way. Text search is a case-insensitive substring match over question and answer.
+A question's stage status comes from its per-row decisions: "ingested" (no stage has decided
+on it yet), "kept: <last stage>" or "dropped: <first stage that dropped it>".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
 
 FACETS = ("category", "difficulty", "answer_type", "source")
+STATUS = "status"  # the stage-status facet, derived from decisions
+STATUS_INGESTED = "ingested"
+
+# Per question: the latest decision of each stage; dropped by any stage wins over kept.
+_STATUS_SQL = """
+WITH latest AS (
+    SELECT question_id, stage, arg_max(kept, created_at) AS kept, max(created_at) AS decided_at
+    FROM decisions GROUP BY ALL
+)
+SELECT question_id,
+       CASE WHEN bool_and(kept) THEN 'kept: ' || arg_max(stage, decided_at)
+            ELSE 'dropped: ' || arg_min(stage, decided_at) FILTER (WHERE NOT kept) END AS status
+FROM latest GROUP BY question_id
+"""
 
 
 @dataclass(frozen=True)
@@ -23,6 +41,7 @@ class QuestionFilter:
     answer_type: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
     text: str = ""  # substring of the question or answer, case-insensitive
+    status: tuple[str, ...] = ()  # stage status: "ingested", "kept: <stage>", "dropped: <stage>"
 
     def where(self, alias: str = "") -> tuple[str, list[Any]]:
         """SQL condition (without WHERE) and its parameters; 'TRUE' when unfiltered."""
@@ -38,7 +57,23 @@ class QuestionFilter:
             escaped = self.text.strip().translate({ord("\\"): "\\\\", ord("%"): "\\%", ord("_"): "\\_"})
             clauses.append(f"({p}question ILIKE ? ESCAPE '\\' OR {p}answer ILIKE ? ESCAPE '\\')")
             params.extend([f"%{escaped}%"] * 2)
+        if self.status:
+            either = []
+            decided = [s for s in self.status if s != STATUS_INGESTED]
+            if decided:
+                either.append(f"{p}id IN (SELECT question_id FROM ({_STATUS_SQL}) "
+                              f"WHERE status IN ({', '.join('?' for _ in decided)}))")
+                params.extend(decided)
+            if STATUS_INGESTED in self.status:
+                either.append(f"{p}id NOT IN (SELECT question_id FROM decisions)")
+            clauses.append("(" + " OR ".join(either) + ")")
         return (" AND ".join(clauses) or "TRUE"), params
+
+    def without(self, column: str) -> QuestionFilter:
+        """The same filter with no restriction on one facet column (for that facet's counts)."""
+        if column not in (*FACETS, STATUS):
+            raise ValueError(f"unknown facet {column!r}; choose from {(*FACETS, STATUS)}")
+        return replace(self, **{column: ()})
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -86,3 +121,161 @@ def question_page(
         f"answer FROM questions WHERE {where} ORDER BY id LIMIT {int(limit)} OFFSET {int(offset)}",
         params,
     ))
+
+
+# --- facet summaries for charts ----------------------------------------------------------------
+
+FACET_COLUMNS = (*FACETS, STATUS)
+
+
+def _has_decisions(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT EXISTS (SELECT 1 FROM decisions)").fetchone()[0]
+
+
+def facet_table(con: duckdb.DuckDBPyConnection, text: str = "") -> list[dict[str, Any]]:
+    """Question counts per combination of facet values (FACET_COLUMNS) among text matches.
+
+    One scan of the questions table answers every facet count and the total for any filter on
+    top of this text (see `facet_summary`), so a facet change costs no query at all. The table
+    has one row per combination that occurs: small for WebInstruct-like tags (hundreds of rows).
+    """
+    where, params = QuestionFilter(text=text).where("q")
+    status = "coalesce(s.status, ?)" if _has_decisions(con) else "?"
+    join = f"LEFT JOIN ({_STATUS_SQL}) s ON s.question_id = q.id" if status != "?" else ""
+    return _rows(con.execute(
+        f"SELECT q.category, q.difficulty, q.answer_type, q.source, {status} AS status, "
+        f"count(*) AS n FROM questions q {join} WHERE {where} GROUP BY ALL",
+        [STATUS_INGESTED, *params],
+    ))
+
+
+@dataclass(frozen=True)
+class FacetSummary:
+    """What the filters select: the total and, per facet column, (value, count) pairs.
+
+    A column's counts apply every filter except that column's own, so the chart of a facet
+    still shows the values one could add (the usual faceted-search convention).
+    """
+
+    total: int
+    counts: Mapping[str, list[tuple[str | None, int]]]
+    values: Mapping[str, list[str]]  # every value present among the text matches
+
+
+def _matches(row: Mapping[str, Any], filters: QuestionFilter, skip: str | None) -> bool:
+    for column in FACET_COLUMNS:
+        wanted = getattr(filters, column)
+        if column != skip and wanted and row[column] not in wanted:
+            return False
+    return True
+
+
+def facet_summary(table: Sequence[Mapping[str, Any]], filters: QuestionFilter) -> FacetSummary:
+    """Total and per-facet counts for `filters`, from a `facet_table` of the same text search."""
+    total = sum(r["n"] for r in table if _matches(r, filters, None))
+    counts: dict[str, list[tuple[str | None, int]]] = {}
+    values: dict[str, list[str]] = {}
+    for column in FACET_COLUMNS:
+        by_value: dict[str | None, int] = {}
+        for r in table:
+            if _matches(r, filters, column):
+                by_value[r[column]] = by_value.get(r[column], 0) + r["n"]
+        counts[column] = sorted(by_value.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        values[column] = sorted({r[column] for r in table if r[column] is not None})
+    return FacetSummary(total=total, counts=counts, values=values)
+
+
+# --- one question, candidate selections ---------------------------------------------------------
+
+
+def _decode(record: dict[str, Any], *keys: str) -> dict[str, Any]:
+    for key in keys:
+        value = record.get(key)
+        record[key] = json.loads(value) if isinstance(value, str) and value else (value or {})
+    return record
+
+
+def question_detail(con: duckdb.DuckDBPyConnection, question_id: str) -> dict[str, Any] | None:
+    """One question with everything known about it, or None if no such id.
+
+    Keys: the question's columns (options as a list, extra decoded), `ingest` (the stage run
+    that stored it: id, status, started_at, config), `decisions` (every stage decision),
+    `candidates` (each with its `judgments`, every judge's record decoded).
+    """
+    rows = _rows(con.execute(
+        "SELECT id, source, question, answer, answer_type, category, difficulty, options, extra, "
+        "ingest_run, created_at FROM questions WHERE id = ?", [question_id],
+    ))
+    if not rows:
+        return None
+    q = _decode(rows[0], "extra")
+    q["options"] = list(q["options"]) if q["options"] else []
+    runs = _rows(con.execute(
+        "SELECT id, stage, status, started_at, seconds, config FROM stage_runs WHERE id = ?",
+        [q["ingest_run"]],
+    ))
+    q["ingest"] = _decode(runs[0], "config") if runs else None
+    q["decisions"] = [_decode(r, "detail") for r in _rows(con.execute(
+        "SELECT stage, kept, reason, detail, run_id, created_at FROM decisions "
+        "WHERE question_id = ? ORDER BY created_at", [question_id],
+    ))]
+    candidates = _rows(con.execute(
+        "SELECT id, model, response, run_id, extra, created_at FROM candidates "
+        "WHERE question_id = ? ORDER BY id", [question_id],
+    ))
+    judgments: dict[str, list[dict[str, Any]]] = {}
+    for j in _rows(con.execute(
+        "SELECT candidate_id, judge, verdict, extracted, reason, rule, detail, cost, run_id, "
+        "created_at FROM judgments WHERE question_id = ? ORDER BY candidate_id, judge",
+        [question_id],
+    )):
+        judgments.setdefault(j["candidate_id"], []).append(_decode(j, "detail", "cost"))
+    for c in candidates:
+        _decode(c, "extra")
+        c["judgments"] = judgments.get(c["id"], [])
+    q["candidates"] = candidates
+    return q
+
+
+def candidate_judgments(con: duckdb.DuckDBPyConnection, candidate_id: str) -> list[dict[str, Any]]:
+    """Every judge's record on one candidate, judge order."""
+    return [_decode(r, "detail", "cost") for r in _rows(con.execute(
+        "SELECT judge, verdict, extracted, reason, rule, detail, cost, run_id, created_at "
+        "FROM judgments WHERE candidate_id = ? ORDER BY judge", [candidate_id],
+    ))]
+
+
+def _candidate_where(filters: QuestionFilter, judge_missing: str | None) -> tuple[str, list[Any]]:
+    where, params = filters.where("q")
+    if judge_missing:
+        where += (" AND NOT EXISTS (SELECT 1 FROM judgments j "
+                  "WHERE j.candidate_id = c.id AND j.judge = ?)")
+        params.append(judge_missing)
+    return where, params
+
+
+def count_candidates(
+    con: duckdb.DuckDBPyConnection, filters: QuestionFilter, *, judge_missing: str | None = None
+) -> int:
+    """Candidates of the matching questions (optionally only those `judge_missing` has not judged)."""
+    where, params = _candidate_where(filters, judge_missing)
+    return int(con.execute(
+        f"SELECT count(*) FROM candidates c JOIN questions q ON q.id = c.question_id WHERE {where}",
+        params,
+    ).fetchone()[0])
+
+
+def candidate_ids(
+    con: duckdb.DuckDBPyConnection,
+    filters: QuestionFilter,
+    *,
+    judge_missing: str | None = None,
+    limit: int | None = None,
+) -> list[str]:
+    """Ids of the candidates of the matching questions, in id order (a job's selection)."""
+    where, params = _candidate_where(filters, judge_missing)
+    return [r[0] for r in con.execute(
+        f"SELECT c.id FROM candidates c JOIN questions q ON q.id = c.question_id WHERE {where} "
+        "ORDER BY c.id" + (f" LIMIT {int(limit)}" if limit is not None else ""),
+        params,
+    ).fetchall()]

@@ -1,0 +1,177 @@
+"""Every store read and write the app makes, in one place, with the caching around them.
+
+Reads are `st.cache_data` wrappers over short-lived lib queries, keyed on the database path and
+a version key: the store's `data_version` (bumped by every committed write) and the file's
+identity (a deleted and recreated file starts counting again). So a page shows new data on its
+next rerun after any process writes, and a cached answer is never stale. Each query opens a
+read-only connection and closes it before returning: the app holds no connection between
+interactions, so a notebook or the CLI can write while the app is open.
+No connection is ever cached (st.cache_resource is not used for the database).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from genreason import jobs, store
+from genreason.store import browse
+from genreason.verify import compare
+
+# DuckDB refuses a read-only and a read-write connection to one file inside one process at the
+# same moment, and Streamlit serves sessions from threads: one lock serialises our brief uses.
+_DB_LOCK = threading.Lock()
+READ_TIMEOUT_S = 5.0  # wait this long for another process's write lock, then say "busy"
+WRITE_TIMEOUT_S = 15.0
+
+
+@contextmanager
+def _reading(db: str) -> Iterator[Any]:
+    with _DB_LOCK, store.connect(db, read_only=True, timeout_s=READ_TIMEOUT_S) as con:
+        yield con
+
+
+@contextmanager
+def _writing(db: str) -> Iterator[Any]:
+    with _DB_LOCK, store.connect(db, timeout_s=WRITE_TIMEOUT_S) as con:
+        yield con
+
+
+@dataclass(frozen=True)
+class DbState:
+    """What the app can show: status is "missing", "error", "empty" or "ready"."""
+
+    path: str
+    status: str
+    version: str = ""  # cache key: file identity and data_version
+    questions: int = 0
+    message: str = ""
+
+
+def db_state(db: str) -> DbState:
+    """Checked on every rerun (one brief connection): is there data, and which version."""
+    path = Path(db)
+    if not path.is_file():
+        return DbState(db, "missing")
+    try:
+        with _reading(db) as con:
+            file = path.stat()
+            version = f"{file.st_dev}:{file.st_ino}:{store.data_version(con)}"
+    except store.StoreError as exc:
+        return DbState(db, "error", message=str(exc))
+    count = question_count(db, version)
+    return DbState(db, "ready" if count else "empty", version, count)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def question_count(db: str, version: str) -> int:
+    with _reading(db) as con:
+        return browse.count_questions(con, browse.QuestionFilter())
+
+
+# --- dataset page -------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def facet_table(db: str, version: str, text: str) -> list[dict[str, Any]]:
+    """One scan per text search; every facet filter on top is answered from it in memory."""
+    with _reading(db) as con:
+        return browse.facet_table(con, text)
+
+
+def facet_summary(db: str, version: str, filters: browse.QuestionFilter) -> browse.FacetSummary:
+    return browse.facet_summary(facet_table(db, version, filters.text), filters)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def question_page(
+    db: str, version: str, filters: browse.QuestionFilter, page: int, page_size: int
+) -> pd.DataFrame:
+    with _reading(db) as con:
+        rows = browse.question_page(con, filters, limit=page_size, offset=page * page_size)
+    return pd.DataFrame(rows, columns=["id", "source", "category", "difficulty", "answer_type",
+                                       "question", "answer"])
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def question_detail(db: str, version: str, question_id: str) -> dict[str, Any] | None:
+    with _reading(db) as con:
+        return browse.question_detail(con, question_id)
+
+
+# --- verifiers page -----------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def judge_names(db: str, version: str) -> list[str]:
+    with _reading(db) as con:
+        return store.judge_names(con)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def comparison(db: str, version: str, judge_a: str, judge_b: str, max_queue: int = 500) -> dict[str, Any]:
+    """Metrics, matrix, breakdowns, chart rows per group and the disagreement queue."""
+    with _reading(db) as con:
+        pairs = compare.load_pairs(con, judge_a, judge_b)
+    result = compare.compare_pairs(pairs, judge_a, judge_b, max_disagreements=max_queue)
+    return {
+        **result.to_dict(),
+        "bars": {by: compare.agreement_by(pairs, by) for by in compare.GROUPS},
+    }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def candidate_judgments(db: str, version: str, candidate_id: str) -> list[dict[str, Any]]:
+    with _reading(db) as con:
+        return browse.candidate_judgments(con, candidate_id)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def count_candidates(
+    db: str, version: str, filters: browse.QuestionFilter, judge_missing: str | None
+) -> int:
+    with _reading(db) as con:
+        return browse.count_candidates(con, filters, judge_missing=judge_missing)
+
+
+def record_human_verdict(db: str, candidate_id: str, verdict: bool | None, note: str) -> None:
+    """Store a person's verdict (judge "human"); the version bump refreshes every cached read."""
+    with _writing(db) as con:
+        compare.record_human_verdict(con, candidate_id, verdict, note)
+
+
+# --- jobs (live, never cached) ------------------------------------------------------------------
+
+
+def recent_jobs(db: str, limit: int = 10) -> list[dict[str, Any]]:
+    with _reading(db) as con:
+        return jobs.list_jobs(con, limit=limit)
+
+
+def start_verify_job(
+    db: str,
+    judge: str,
+    filters: browse.QuestionFilter,
+    *,
+    judge_missing: bool,
+    limit: int,
+    options: dict[str, Any],
+    selection: str,
+) -> jobs.Job:
+    """Pick the candidates with one brief read, then hand them to a background job."""
+    with _reading(db) as con:
+        ids = browse.candidate_ids(con, filters, judge_missing=judge if judge_missing else None,
+                                   limit=limit)
+    with _DB_LOCK:
+        return jobs.start_verify_job(db, judge, ids, options=options, selection=selection)
+
+
+def stop_job(db: str, job_id: str) -> bool:
+    with _DB_LOCK:
+        return jobs.stop_job(db, job_id)

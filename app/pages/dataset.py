@@ -1,0 +1,180 @@
+"""Dataset page: facets, text search, distributions that follow the filters, a paged table and
+one question's full record (reference, options, candidates, every judgment, provenance).
+
+Filters live in st.session_state["filters"] (a QuestionFilter), so the Verifiers page can run a
+judge on the same selection. Clicking a bar filters on its value.
+"""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import sidebar
+import streamlit as st
+from genreason.store.browse import QuestionFilter
+
+import data
+
+FACET_LABELS = {
+    "category": "Subject",
+    "difficulty": "Difficulty",
+    "answer_type": "Answer type",
+    "source": "Source",
+    "status": "Stage status",
+}
+CHART_ROWS = (("category", "answer_type"), ("difficulty", "source", "status"))
+PAGE_SIZE = 50
+MAX_BARS = 20
+NONE_LABEL = "(none)"
+
+
+def _widget_key(column: str) -> str:
+    return f"filter_{column}"
+
+
+def _restore_widgets() -> None:
+    """Widget values vanish when another page runs; put the kept filters back first."""
+    kept: QuestionFilter = st.session_state.get("filters", QuestionFilter())
+    for column in FACET_LABELS:
+        st.session_state.setdefault(_widget_key(column), list(getattr(kept, column)))
+    st.session_state.setdefault("filter_text", kept.text)
+
+
+def _on_bar_click(column: str, chart_key: str) -> None:
+    """A click (or box/lasso selection) on a chart filters that facet to the chosen bars."""
+    event = st.session_state.get(chart_key)
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    labels = sorted({p.get("y") for p in points if p.get("y") not in (None, NONE_LABEL)})
+    if not labels:
+        return
+    current = sorted(st.session_state.get(_widget_key(column), []))
+    st.session_state[_widget_key(column)] = [] if labels == current else labels
+
+
+def _filters_form(values: dict[str, list[str]]) -> QuestionFilter:
+    st.text_input("Search question and answer text", key="filter_text",
+                  placeholder="a word or phrase, case-insensitive")
+    columns = st.columns(len(FACET_LABELS))
+    for slot, (column, label) in zip(columns, FACET_LABELS.items(), strict=True):
+        chosen = st.session_state.get(_widget_key(column), [])
+        options = values.get(column, []) + [v for v in chosen if v not in values.get(column, [])]
+        slot.multiselect(label, options, key=_widget_key(column), placeholder="all")
+    filters = QuestionFilter(
+        text=st.session_state["filter_text"],
+        **{column: tuple(st.session_state[_widget_key(column)]) for column in FACET_LABELS},
+    )
+    st.session_state["filters"] = filters
+    return filters
+
+
+def _chart(column: str, counts: list[tuple[str | None, int]], selected: tuple[str, ...]) -> None:
+    shown = counts[:MAX_BARS]
+    labels = [NONE_LABEL if value is None else value for value, _ in shown]
+    numbers = [n for _, n in shown]
+    colors = ["#2563eb" if not selected or label in selected else "#cbd5e1" for label in labels]
+    fig = go.Figure(go.Bar(x=numbers, y=labels, orientation="h", marker_color=colors,
+                           text=[f"{n:,}" for n in numbers], textposition="auto",
+                           hovertemplate="%{y}: %{x:,}<extra></extra>"))
+    more = f" (top {MAX_BARS} of {len(counts)})" if len(counts) > MAX_BARS else ""
+    fig.update_layout(
+        title=FACET_LABELS[column] + more, height=90 + 24 * max(len(labels), 1),
+        margin={"l": 0, "r": 10, "t": 36, "b": 0}, yaxis={"autorange": "reversed"},
+        xaxis={"visible": False}, clickmode="event+select", dragmode=False, showlegend=False,
+    )
+    key = f"chart_{column}"
+    st.plotly_chart(fig, key=key, on_select=lambda: _on_bar_click(column, key),
+                    selection_mode="points", config={"displayModeBar": False})
+
+
+def _open_row(ids: list[str]) -> None:
+    rows = st.session_state["question_table"].get("selection", {}).get("rows", [])
+    if rows:
+        st.session_state["open_question"] = ids[rows[0]]
+
+
+def _table(state: data.DbState, filters: QuestionFilter, total: int) -> None:
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if st.session_state.get("table_filters") != filters:  # new filters start at page 1
+        st.session_state["table_filters"] = filters
+        st.session_state["page_no"] = 1
+    st.session_state["page_no"] = min(st.session_state.get("page_no", 1), pages)
+    left, right = st.columns([1, 4], vertical_alignment="bottom")
+    page_no = left.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, key="page_no")
+    frame = data.question_page(state.path, state.version, filters, page_no - 1, PAGE_SIZE)
+    right.caption(f"Questions {(page_no - 1) * PAGE_SIZE + 1:,}–{min(page_no * PAGE_SIZE, total):,} "
+                  f"of {total:,}, by id. Click a row to open it below.")
+    st.dataframe(
+        frame, hide_index=True, width="stretch", key="question_table",
+        on_select=lambda: _open_row(frame["id"].tolist()), selection_mode="single-row",
+        column_config={"question": st.column_config.TextColumn("question", width="large")},
+    )
+
+
+def _question_view(state: data.DbState) -> None:
+    st.subheader("Question")
+    question_id = st.text_input("Question id", key="open_question",
+                                placeholder="click a table row, or type an id").strip()
+    if not question_id:
+        return
+    q = data.question_detail(state.path, state.version, question_id)
+    if q is None:
+        st.warning(f"No question with id `{question_id}`.")
+        return
+    st.markdown(" ".join(
+        f":{color}-badge[{label}: {q[key] or NONE_LABEL}]"
+        for label, key, color in [("Subject", "category", "blue"), ("Difficulty", "difficulty", "orange"),
+                                  ("Answer type", "answer_type", "green"), ("Source", "source", "gray")]
+    ))
+    st.markdown(q["question"])
+    st.markdown("**Reference answer**")
+    st.code(q["answer"], language=None, wrap_lines=True)
+    if q["options"]:
+        st.markdown("**Options**")
+        st.markdown("\n".join(f"{chr(65 + i)}. {text}" for i, text in enumerate(q["options"])))
+    with st.expander("Provenance"):
+        run = q["ingest"] or {}
+        st.markdown(f"Source **{q['source']}**, stored {q['created_at']:%Y-%m-%d %H:%M} by ingest "
+                    f"run `{q['ingest_run']}` ({run.get('status', 'unknown')})")
+        if run.get("config"):
+            st.json({"files": run["config"].get("files"), "formats": run["config"].get("formats")},
+                    expanded=False)
+        if q["extra"]:
+            st.markdown("Extra fields from the source record")
+            st.json(q["extra"], expanded=False)
+        if q["decisions"]:
+            st.markdown("Stage decisions")
+            st.dataframe(q["decisions"], hide_index=True)
+        else:
+            st.caption("No curation stage has decided on this question yet.")
+    st.markdown(f"**Candidates** ({len(q['candidates'])})")
+    if not q["candidates"]:
+        st.caption("No candidate responses stored for this question.")
+    for c in q["candidates"][:20]:
+        verdicts = ", ".join(f"{j['judge']} {sidebar.verdict_text(j['verdict'])}"
+                             for j in c["judgments"])
+        with st.expander(f"{c['model'] or 'unknown model'} · `{c['id']}` · {verdicts or 'not judged'}"):
+            st.code(c["response"], language=None, wrap_lines=True)
+            if c["judgments"]:
+                st.dataframe(
+                    [{"judge": j["judge"], "verdict": sidebar.verdict_text(j["verdict"], color=False),
+                      "extracted": j["extracted"], "reason": j["reason"], "rule": j["rule"],
+                      "run": j["run_id"]} for j in c["judgments"]],
+                    hide_index=True,
+                )
+                st.json({j["judge"]: j["detail"] for j in c["judgments"]}, expanded=False)
+
+
+state = sidebar.require_data()
+st.title("Dataset")
+_restore_widgets()
+all_values = data.facet_summary(state.path, state.version, QuestionFilter()).values
+filters = _filters_form(all_values)
+summary = data.facet_summary(state.path, state.version, filters)
+st.caption(f"{summary.total:,} of {state.questions:,} questions match.")
+for row in CHART_ROWS:
+    for slot, column in zip(st.columns(len(row)), row, strict=True):
+        with slot:
+            _chart(column, summary.counts[column], getattr(filters, column))
+_table(state, filters, summary.total)
+_question_view(state)

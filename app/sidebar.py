@@ -1,0 +1,106 @@
+"""The sidebar every page shares, and the checks pages run before they query.
+
+Which database to open (default $GENREASON_DB or data/genreason.duckdb) and which model backend
+a model or hybrid judging job uses. Typed paths are confined to the allowed folders (the data
+folder and $GENREASON_ALLOWED_ROOTS) by `genreason.paths`; the default database, chosen by
+whoever started the app, is always allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from genreason.config import default_db_path
+from genreason.llm import BACKENDS
+from genreason.paths import PathNotAllowedError, allowed_roots, confine_path
+
+import data
+
+LOCAL_BACKENDS = ("hf", "vllm")  # their model is a path on this machine; openai's is a served name
+# How every page shows a verdict (plain symbols: no emoji font needed).
+VERDICT_TEXT = {True: "✓ yes", False: "✗ no", None: "? undecided"}
+VERDICT_COLOR = {True: "green", False: "red", None: "violet"}
+
+
+def verdict_text(verdict: bool | None, *, color: bool = True) -> str:
+    """A verdict as text, in Streamlit markdown colour unless color=False."""
+    text = VERDICT_TEXT.get(verdict, str(verdict))
+    return f":{VERDICT_COLOR[verdict]}[{text}]" if color and verdict in VERDICT_COLOR else text
+
+
+def _choose_db(text: str) -> tuple[str | None, str]:
+    default = default_db_path().expanduser().resolve()
+    if not text.strip() or Path(text).expanduser().resolve() == default:
+        return str(default), ""
+    try:
+        return str(confine_path(text, allowed_roots())), ""
+    except PathNotAllowedError as exc:
+        return None, str(exc)
+
+
+def render() -> None:
+    """Draw the sidebar; leaves the chosen database in st.session_state["db"] (None if refused)."""
+    with st.sidebar:
+        st.session_state.setdefault("db_path", str(default_db_path()))
+        st.text_input("Database file", key="db_path",
+                      help="A DuckDB file inside the data folder or $GENREASON_ALLOWED_ROOTS.")
+        db, error = _choose_db(st.session_state["db_path"])
+        st.session_state["db"], st.session_state["db_error"] = db, error
+        if error:
+            st.error(error)
+        with st.expander("Model backend (model and hybrid judging)"):
+            st.selectbox("Backend", list(BACKENDS), key="backend")
+            st.text_input("Model path or served name", key="model",
+                          help="hf / vllm: a model folder in an allowed folder; "
+                               "openai: the name the server serves.")
+            st.text_input("Base URL (openai backend)", key="base_url",
+                          placeholder="http://127.0.0.1:8000/v1")
+        if st.button("Reload data", help="Drop cached query results and read the store again"):
+            st.cache_data.clear()
+
+
+def model_options(judge: str) -> dict[str, Any]:
+    """Verifier options from the sidebar for `judge`; ValueError saying what to fill in."""
+    if judge == "rule":
+        return {}
+    backend = st.session_state.get("backend") or "hf"
+    model = (st.session_state.get("model") or "").strip()
+    base_url = (st.session_state.get("base_url") or "").strip()
+    if not model:
+        raise ValueError(f"the {judge} verifier needs a model: set it in the sidebar's Model backend")
+    if backend in LOCAL_BACKENDS:
+        model = str(confine_path(model, allowed_roots()))
+    elif not base_url.startswith(("http://", "https://")):
+        raise ValueError("the openai backend needs a base URL starting with http:// or https://")
+    options: dict[str, Any] = {"backend_name": backend, "model": model}
+    if base_url and backend == "openai":
+        options["base_url"] = base_url
+    return options if judge == "model" else {"model_options": options}
+
+
+def require_data() -> data.DbState:
+    """The database's state, or stop the page with the next step when there is nothing to show."""
+    db = st.session_state.get("db")
+    if db is None:
+        st.warning("Choose a database file in the sidebar: "
+                   + (st.session_state.get("db_error") or "no path given"))
+        st.stop()
+    state = data.db_state(db)
+    next_step = (f"genreason demo --db {db}    # the shipped sample, judged by the rule verifier\n"
+                 f"genreason ingest YOUR_FILE.jsonl --db {db}    # or your own questions")
+    if state.status == "missing":
+        st.info(f"No database at `{db}` yet. Create it from a terminal, then press "
+                "**Reload data** in the sidebar:")
+        st.code(next_step, language="bash")
+        st.stop()
+    if state.status == "error":
+        st.error(state.message)
+        st.stop()
+    if state.status == "empty":
+        st.info(f"The database `{db}` has no questions yet. Load some from a terminal, then "
+                "press **Reload data** in the sidebar:")
+        st.code(next_step, language="bash")
+        st.stop()
+    return state

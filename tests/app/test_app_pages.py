@@ -1,0 +1,185 @@
+"""Every page of the app, run in-process with Streamlit's AppTest against a real seeded store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from genreason import store
+from genreason.store import browse
+from genreason.verify.compare import compare_judges
+from streamlit.testing.v1 import AppTest
+
+APP_MAIN = Path(__file__).resolve().parents[2] / "app" / "main.py"
+
+PAGES = ("pages/dataset.py", "pages/verifiers.py")
+
+
+def open_app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60).run()
+    if page and page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def count(db: Path, filters: browse.QuestionFilter) -> int:
+    with store.connect(db, read_only=True) as con:
+        return browse.count_questions(con, filters)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_the_sample(sample_db: Path, page: str) -> None:
+    at = open_app(page)
+    assert at.title[0].value == Path(page).stem.capitalize()
+    assert not at.error and not at.warning
+
+
+def test_dataset_page_shows_counts_charts_and_a_page_of_rows(sample_db: Path) -> None:
+    at = open_app()
+    total = count(sample_db, browse.QuestionFilter())
+    assert f"{total:,} of {total:,} questions match" in texts(at.caption)
+    charts = [e for e in at.main if type(e).__name__ == "UnknownElement" and e.type == "plotly_chart"]
+    assert len(charts) == 5  # subject, answer type, difficulty, source, stage status
+    table = at.dataframe[0].value
+    assert len(table) == min(50, total)
+    assert list(table["id"]) == sorted(table["id"])
+
+
+def test_filters_change_the_table(sample_db: Path) -> None:
+    at = open_app()
+    first = at.dataframe[0].value
+    subject = sorted(first["category"].unique())[-1]
+    at.multiselect(key="filter_category").select(subject).run()
+    expected = count(sample_db, browse.QuestionFilter(category=(subject,)))
+    table = at.dataframe[0].value
+    assert set(table["category"]) == {subject}
+    assert len(table) == min(50, expected)
+    assert f"{expected:,} of" in texts(at.caption)
+
+    word = table["question"].iloc[0].split()[-1].strip(".?").lower()
+    at.text_input(key="filter_text").input(word).run()
+    both = count(sample_db, browse.QuestionFilter(category=(subject,), text=word))
+    table = at.dataframe[0].value
+    assert len(table) == min(50, both) and both >= 1
+    assert all(word in (q + a).lower() for q, a in zip(table["question"], table["answer"], strict=True))
+    assert at.session_state["filters"] == browse.QuestionFilter(category=(subject,), text=word)
+
+
+def test_a_database_path_in_an_allowed_folder_is_opened(sample_db: Path, app_env: Path) -> None:
+    other = app_env / "other.duckdb"
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60)
+    at.session_state["db_path"] = str(other)
+    at.run()
+    assert "No database at" in texts(at.info) and str(other) in texts(at.info)
+
+
+def test_filters_survive_a_visit_to_the_other_page(sample_db: Path) -> None:
+    at = open_app()
+    subject = sorted(at.dataframe[0].value["category"].unique())[0]
+    at.multiselect(key="filter_category").select(subject).run()
+    at.switch_page("pages/verifiers.py").run()
+    assert f"category: {subject}" in texts(at.caption)  # the run panel's selection
+    at.switch_page("pages/dataset.py").run()
+    assert at.multiselect(key="filter_category").value == [subject]
+    assert set(at.dataframe[0].value["category"]) == {subject}
+
+
+def test_question_view_shows_reference_candidates_and_judgments(sample_db: Path) -> None:
+    at = open_app()
+    with store.connect(sample_db, read_only=True) as con:
+        qid, n_candidates = con.execute(
+            "SELECT question_id, count(*) FROM judgments WHERE judge = 'rule' "
+            "GROUP BY 1 ORDER BY 1 LIMIT 1").fetchone()
+        detail = browse.question_detail(con, qid)
+    at.text_input(key="open_question").input(qid).run()
+    assert not at.exception
+    assert detail["question"] in texts(at.markdown)
+    assert detail["answer"] in texts(at.code)
+    labels = [e.label for e in at.expander]
+    assert "Provenance" in labels
+    candidate_labels = [label for label in labels if "`" in label]
+    assert len(candidate_labels) == len(detail["candidates"]) >= n_candidates
+    assert all("rule" in label and "reference" in label for label in candidate_labels[:n_candidates])
+    assert detail["ingest_run"] in texts(at.markdown)
+
+
+def test_unknown_question_id_is_a_warning_not_an_error(sample_db: Path) -> None:
+    at = open_app()
+    at.text_input(key="open_question").input("no-such-id").run()
+    assert not at.exception
+    assert "No question with id" in texts(at.warning)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_on_an_empty_database_say_what_to_do(empty_db: Path, page: str) -> None:
+    at = open_app(page)
+    assert "has no questions yet" in texts(at.info)
+    assert "genreason ingest" in texts(at.code)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_on_a_missing_database_say_what_to_do(app_env: Path, page: str) -> None:
+    at = open_app(page)
+    assert "No database at" in texts(at.info)
+    assert "genreason demo" in texts(at.code)
+    assert not (app_env / "store.duckdb").exists()  # reading never creates the file
+
+
+def test_a_database_path_outside_the_allowed_folders_is_refused(sample_db: Path) -> None:
+    # AppTest re-runs only the page after the first run, so the sidebar gets its input up front.
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60)
+    at.session_state["db_path"] = "/etc/genreason-test.duckdb"
+    at.run()
+    assert not at.exception
+    assert "Choose a database file" in texts(at.warning)
+    assert "outside the allowed folders" in texts(at.sidebar.error)
+    assert not Path("/etc/genreason-test.duckdb").exists()
+
+
+def test_verifiers_page_shows_the_comparison_of_the_lib(sample_db: Path) -> None:
+    at = open_app("pages/verifiers.py")
+    assert at.selectbox(key="judge_a").value == "rule"
+    assert at.selectbox(key="judge_b").value == "reference"
+    with store.connect(sample_db, read_only=True) as con:
+        expected = compare_judges(con, "rule", "reference")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Items judged by both"] == f"{expected.metrics['n']:,}"
+    assert metrics["Cohen's kappa"] == f"{expected.metrics['kappa']:.3f}"
+    assert f"Disagreements ({expected.n_disagreements:,})" in texts(at.subheader)
+    first = expected.disagreements[0]
+    assert first["item_id"] in texts(at.markdown)
+
+
+def test_a_human_verdict_is_stored_in_the_store(sample_db: Path) -> None:
+    at = open_app("pages/verifiers.py")
+    with store.connect(sample_db, read_only=True) as con:
+        candidate = compare_judges(con, "rule", "reference").disagreements[0]["item_id"]
+    at.text_input(key=f"note_{candidate}").input("checked by hand").run()
+    at.button(key="verdict_Incorrect").click().run()
+    assert not at.exception
+    assert "Stored human verdict" in texts(at.success)
+    with store.connect(sample_db, read_only=True) as con:
+        row = con.execute("SELECT verdict, reason FROM judgments WHERE judge = 'human' "
+                          "AND candidate_id = ?", [candidate]).fetchone()
+    assert row == (False, "checked by hand")
+    # The page reads the new judge at once (cache keyed on the data version).
+    assert "human" in at.selectbox(key="judge_a").options
+
+
+def test_comparison_needs_two_judges_and_says_so(app_env: Path) -> None:
+    db = app_env / "store.duckdb"
+    (app_env / "q.jsonl").write_text(
+        '{"id": "q1", "question": "1+1?", "answer": "2", "answer_type": "Integer", '
+        '"category": "Mathematics", "difficulty": "Primary School"}\n')
+    from genreason.ingest import IngestConfig, ingest
+
+    with store.connect(db) as con:
+        ingest(con, [app_env / "q.jsonl"], IngestConfig(progress=False))
+    at = open_app("pages/verifiers.py")
+    assert "Comparing needs two judges" in texts(at.info)
+    assert not at.metric

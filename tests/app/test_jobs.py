@@ -1,0 +1,118 @@
+"""genreason.jobs: background work from an argument list, its run folder, progress and records."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from genreason import jobs, store
+
+
+def wait_for(db: Path, job_id: str, states: tuple[str, ...], timeout_s: float = 90) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with store.connect(db, read_only=True) as con:
+            job = next(j for j in jobs.list_jobs(con) if j["id"] == job_id)
+        if job["state"] in states:
+            return job
+        time.sleep(0.2)
+    raise TimeoutError(f"job {job_id} still {job['state']}; log:\n"
+                       + (Path(job["run_dir"]) / "log.txt").read_text())
+
+
+def first_candidates(db: Path, n: int) -> list[str]:
+    with store.connect(db, read_only=True) as con:
+        return [r[0] for r in con.execute(
+            "SELECT id FROM candidates ORDER BY id LIMIT ?", [n]).fetchall()]
+
+
+def test_a_shell_string_is_refused_and_nothing_is_recorded(sample_db: Path) -> None:
+    for bad in ("echo hi; rm -rf /", ["echo", 3], []):
+        with pytest.raises(TypeError, match="argument strings"):
+            jobs.start_job(sample_db, "shell", {}, bad)
+    with store.connect(sample_db, read_only=True) as con:
+        assert jobs.list_jobs(con) == []
+    assert not jobs.runs_root(sample_db).exists()
+
+
+def test_run_folder_lives_beside_the_database(tmp_path: Path) -> None:
+    assert jobs.runs_root(tmp_path / "x" / "g.duckdb") == tmp_path / "x" / "runs"
+
+
+@pytest.mark.slow
+def test_a_verify_job_judges_in_the_background_and_stores_at_the_end(sample_db: Path) -> None:
+    ids = first_candidates(sample_db, 12)
+    job = jobs.start_verify_job(sample_db, "rule", ids, options={"workers": 0}, batch_size=5,
+                                selection="first 12")
+    assert job.pid and job.run_dir == jobs.runs_root(sample_db) / job.id
+    done = wait_for(sample_db, job.id, ("done", "failed", "lost"))
+    assert done["state"] == "done", (job.run_dir / "log.txt").read_text()
+    assert done["progress"]["done"] == done["progress"]["total"] == 12
+    assert done["progress"]["saved"] == 12 and done["finished_at"] is not None
+    assert done["config"]["selection"] == "first 12"
+    lines = (job.run_dir / "judgments.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["item_id"] for line in lines) == ids
+    with store.connect(sample_db, read_only=True) as con:
+        stored = con.execute("SELECT candidate_id FROM judgments WHERE judge = 'rule' "
+                             "AND run_id = ? ORDER BY 1", [job.id]).fetchall()
+    assert [r[0] for r in stored] == ids
+
+
+@pytest.mark.slow
+def test_a_job_that_cannot_build_its_verifier_is_recorded_as_failed(sample_db: Path) -> None:
+    job = jobs.start_verify_job(sample_db, "model", first_candidates(sample_db, 2), options={})
+    failed = wait_for(sample_db, job.id, ("failed", "done", "lost"))
+    assert failed["state"] == "failed"
+    assert "needs a model" in failed["error"] and "needs a model" in failed["progress"]["error"]
+
+
+@pytest.mark.slow
+def test_stop_ends_a_live_job_and_a_dead_one_shows_as_lost(sample_db: Path) -> None:
+    job = jobs.start_job(sample_db, "sleep", {"why": "test"},
+                         [sys.executable, "-c", "import time; time.sleep(120)"])
+    with store.connect(sample_db, read_only=True) as con:
+        assert jobs.list_jobs(con)[0]["alive"] is True
+    assert jobs.stop_job(sample_db, job.id) is True  # SIGTERM ends the sleeper
+    lost = wait_for(sample_db, job.id, ("lost",), timeout_s=20)
+    assert lost["alive"] is False and lost["status"] == "running"  # it never said it finished
+    assert jobs.stop_job(sample_db, job.id) is False  # nothing alive: mark it stopped
+    with store.connect(sample_db, read_only=True) as con:
+        assert jobs.list_jobs(con)[0]["state"] == "stopped"
+
+
+def _prepared_verify_job(db: Path, ids: list[str]) -> Path:
+    """A recorded verify job whose process does nothing, so the runner can be called in-process."""
+    job = jobs.start_job(db, "verify", {"judge": "rule", "options": {"workers": 0}, "batch_size": 4},
+                         [sys.executable, "-c", "pass"], files={"candidates.json": ids})
+    return job.run_dir
+
+
+def test_the_runner_resumes_after_a_crash_without_judging_twice(sample_db: Path) -> None:
+    ids = first_candidates(sample_db, 6)
+    run_dir = _prepared_verify_job(sample_db, ids)
+    earlier = {"judge": "rule", "verdict": True, "extracted": "x", "reason": "earlier attempt",
+               "rule": "test", "detail": {}, "cost": {}, "item_id": ids[0]}
+    # A crash mid-write leaves a half line; the runner drops it and judges that item again.
+    (run_dir / "judgments.jsonl").write_text(json.dumps(earlier) + "\n" + '{"item_id": "cut sh')
+    assert jobs.run_verify_job(run_dir) == 0
+    with store.connect(sample_db, read_only=True) as con:
+        rows = dict(con.execute("SELECT candidate_id, reason FROM judgments WHERE judge = 'rule' "
+                                "AND candidate_id IN (SELECT unnest(?))", [ids]).fetchall())
+    assert set(rows) == set(ids) and rows[ids[0]] == "earlier attempt"
+    assert jobs.read_progress(run_dir)["status"] == "done"
+    lines = (run_dir / "judgments.jsonl").read_text().splitlines()
+    assert [json.loads(line)["item_id"] for line in lines] == ids  # each once, in order
+
+
+def test_the_runner_stops_between_batches_and_keeps_what_it_judged(sample_db: Path) -> None:
+    ids = first_candidates(sample_db, 6)
+    run_dir = _prepared_verify_job(sample_db, ids)
+    (run_dir / "stop").touch()
+    assert jobs.run_verify_job(run_dir) == 0
+    progress = jobs.read_progress(run_dir)
+    assert progress["status"] == "stopped" and progress["saved"] == 0
+    with store.connect(sample_db, read_only=True) as con:
+        assert con.execute("SELECT status FROM jobs").fetchone()[0] == "stopped"
