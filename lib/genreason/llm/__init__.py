@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from genreason.llm.base import Generation, ModelBackend, SamplingParams
+from genreason.llm.base import BackendError, Generation, ModelBackend, SamplingParams
 
 BACKENDS: dict[str, str] = {
     "hf": "genreason.llm.hf:HFBackend",
@@ -27,4 +27,4 @@ def make_backend(name: str, model: str, **options: Any) -> ModelBackend:
     return cls(model, **options)
 
 
-__all__ = ["BACKENDS", "Generation", "ModelBackend", "SamplingParams", "make_backend"]
+__all__ = ["BACKENDS", "BackendError", "Generation", "ModelBackend", "SamplingParams", "make_backend"]

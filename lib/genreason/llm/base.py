@@ -54,6 +54,25 @@ class Generation:
         return self.texts[0] if self.texts else ""
 
 
+class BackendError(RuntimeError):
+    """A backend could not produce generations (server unreachable, model missing, key refused).
+
+    The message says what failed and what to do; it never contains an API key.
+    """
+
+
+def apply_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
+    """Cut `text` before the earliest occurrence of any stop string (OpenAI semantics: the
+    stop string itself is not returned). Returns the text and whether a stop string was found."""
+    cut = min((i for i in (text.find(s) for s in stop if s) if i >= 0), default=-1)
+    return (text[:cut], True) if cut >= 0 else (text, False)
+
+
+def as_messages(prompt: Prompt) -> Messages:
+    """A chat conversation for `prompt`: a raw string becomes one user message."""
+    return [{"role": "user", "content": prompt}] if isinstance(prompt, str) else list(prompt)
+
+
 @runtime_checkable
 class ModelBackend(Protocol):
     """Batch in, texts out. `chat=True` applies the model's chat template (or chat endpoint)."""
