@@ -12,6 +12,7 @@ from genreason.verify.probe import (
     RENDERINGS,
     ProbeQuestion,
     build_cases,
+    questions_from_file,
     questions_from_rows,
     run_probe,
 )
@@ -121,3 +122,36 @@ def test_probe_of_the_rule_verifier_on_real_questions():
     # every example shown is a case the judge accepted
     assert len(report.examples) <= 3 * len(ATTACKS)
     json.dumps(report.to_dict())  # the CLI's --json output serialises
+
+
+def test_questions_from_benchmark_files_use_the_ingest_formats():
+    gsm8k = REALDATA / "gsm8k" / "test.jsonl"
+    mmlu = REALDATA / "mmlu_pro" / "test.jsonl"
+    if not (gsm8k.exists() and mmlu.exists()):
+        pytest.skip("real data not found (the shared folder beside the repo)")
+    qs = questions_from_file(gsm8k, limit=3)
+    first = json.loads(gsm8k.open().readline())
+    assert len(qs) == 3
+    assert qs[0].question == first["question"]
+    assert qs[0].reference == first["answer"].split("####")[-1].strip()
+    mc = questions_from_file(mmlu, limit=2)
+    assert all(q.options and len(q.reference) == 1 for q in mc)
+
+
+def test_probe_command_json_and_errors(capsys):
+    gsm8k = REALDATA / "gsm8k" / "test.jsonl"
+    if not gsm8k.exists():
+        pytest.skip("real data not found (the shared folder beside the repo)")
+    from genreason.cli.main import main
+
+    assert main(["probe", "--in", str(gsm8k), "--limit", "4", "--attacks", "empty,or_list",
+                 "--renderings", "boxed", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["judge"] == "rule" and data["questions"] == 4 and data["cases"] == 8
+    assert [r["attack"] for r in data["by_attack"]] == ["empty", "or_list"]
+
+    assert main(["probe", "--in", str(gsm8k), "--limit", "2"]) == 0
+    assert "FP rate" in capsys.readouterr().out
+    assert main(["probe", "--judge", "model", "--in", str(gsm8k)]) == 2
+    assert "needs --model" in capsys.readouterr().err
+    assert main(["probe", "--in", str(gsm8k), "--attacks", "flattery"]) == 2

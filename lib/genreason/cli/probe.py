@@ -71,29 +71,14 @@ def build_judge(args: argparse.Namespace, judge: str | None = None) -> Verifier:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_judge_arguments(parser)
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--in", dest="input", metavar="QUESTIONS.jsonl",
-                        help="questions file (JSONL with question and answer fields)")
+    source.add_argument("--in", dest="input", metavar="QUESTIONS",
+                        help="questions file in any format `genreason ingest` reads (JSONL, Parquet, ...)")
     source.add_argument("--db", help="take the questions from this database")
     parser.add_argument("--limit", type=int, default=50, metavar="N", help="questions to probe (default 50)")
     parser.add_argument("--attacks", help="comma-separated attacks (default: all)")
     parser.add_argument("--renderings", help="comma-separated renderings: boxed, answer_line, bare (default: all)")
     parser.add_argument("--examples", type=int, default=3, metavar="N", help="false positives shown per attack")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-
-
-def _read_jsonl(path: Path, limit: int | None) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
-            if limit is not None and len(rows) >= limit:
-                break
-    return rows
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -128,7 +113,7 @@ def render_text(report: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from genreason.verify.probe import questions_from_rows, questions_from_store, run_probe
+    from genreason.verify.probe import questions_from_file, questions_from_store, run_probe
 
     try:
         verifier = build_judge(args)
@@ -140,7 +125,11 @@ def run(args: argparse.Namespace) -> int:
         if not path.exists():
             print(f"error: no such file {path}", file=sys.stderr)
             return 2
-        questions = questions_from_rows(_read_jsonl(path, None))[: args.limit]
+        try:
+            questions = questions_from_file(path, limit=args.limit)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     else:
         from genreason import store
 
