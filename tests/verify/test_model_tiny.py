@@ -1,0 +1,77 @@
+"""ModelVerifier end to end with a real transformers model (tiny, random weights) via HFBackend.
+
+A random model says nothing meaningful, so this checks the record, not accuracy: the prompt
+sent is the paper's template, the full output is kept, and the verdict follows the output
+(Yes -> True, No -> False, neither -> undecided), for the real tokenizer and generate path.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from genreason.verify.hybrid import HybridVerifier
+from genreason.verify.judgment import Item
+from genreason.verify.model import ModelVerifier, parse_decision, render_prompt
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+pytest.importorskip("transformers")
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory):
+    from genreason.llm.tiny import tiny_model_dir
+
+    return tiny_model_dir(root=os.environ.get("GENREASON_TINY_CACHE") or tmp_path_factory.mktemp("tiny"))
+
+
+ITEMS = [
+    Item("What is 2+2?", "4", "2+2 = 4, so \\boxed{4}.", answer_type="Integer", item_id="c1"),
+    Item("Simplify $\\frac{2}{4}$.", "\\frac{1}{2}", "It is \\boxed{\\frac{1}{2}}", item_id="c2"),
+    Item("Name a prime.", "7", "I am not sure.\n\n\\boxed{}", item_id="c3"),  # nothing extracted
+]
+
+
+def test_model_verifier_with_the_tiny_model_records_prompt_output_and_verdict(tiny_dir):
+    verifier = ModelVerifier(backend_name="hf", model=str(tiny_dir), max_new_tokens=12,
+                             backend_options={"device": "cpu"})
+    judgments = verifier.verify_batch(ITEMS)
+    assert [j.item_id for j in judgments] == ["c1", "c2", "c3"]
+
+    for item, j in zip(ITEMS[:2], judgments[:2], strict=True):
+        assert j.detail["prompt"] == render_prompt(item.question, item.reference, j.extracted)
+        assert j.detail["backend"] == "hf" and j.detail["model"] == str(tiny_dir)
+        output = j.detail["output"]
+        assert isinstance(output, str)
+        expected, _, decisions = parse_decision(output)
+        assert j.verdict is expected and j.detail["decisions"] == decisions
+        assert j.cost["completion_tokens"] <= 12 and j.cost["prompt_tokens"] > 50
+        assert j.cost["seconds"] > 0
+    assert [j.extracted for j in judgments[:2]] == ["4", "\\frac{1}{2}"]
+    # the empty box never reached the model
+    assert judgments[2].verdict is False and judgments[2].reason == "no answer extracted"
+    assert judgments[2].detail["prompt"] is None
+
+
+def test_greedy_decoding_is_repeatable(tiny_dir):
+    verifier = ModelVerifier(backend_name="hf", model=str(tiny_dir), max_new_tokens=8,
+                             backend_options={"device": "cpu"})
+    first = [j.detail["output"] for j in verifier.verify_batch(ITEMS[:2])]
+    again = [j.detail["output"] for j in verifier.verify_batch(ITEMS[:2])]
+    assert first == again
+
+
+def test_hybrid_with_rules_and_the_tiny_model(tiny_dir):
+    model = ModelVerifier(backend_name="hf", model=str(tiny_dir), max_new_tokens=8,
+                          backend_options={"device": "cpu"})
+    hybrid = HybridVerifier(model=model, send_rejected=True)
+    items = ITEMS[:2] + [Item("What is 2+2?", "4", "so \\boxed{5}", item_id="c4")]
+    judgments = hybrid.verify_batch(items)
+    report = hybrid.last_report
+    assert report.items == 3
+    assert report.rule_decided + report.sent_to_model == 3
+    routed = [j for j in judgments if j.rule == "hybrid:model"]
+    assert len(routed) == report.sent_to_model
+    for j in routed:
+        assert j.detail["prompt"].startswith("User: ### Question: ")
+        assert j.verdict is parse_decision(j.detail["output"])[0]
