@@ -216,8 +216,9 @@ class OpenAIBackend:
 
     def _post(self, path: str, body: dict[str, Any], abort: threading.Event) -> dict[str, Any]:
         url = self.base_url + path
-        last = ""
+        last, tries = "", 0
         for attempt in range(self.max_retries + 1):
+            tries = attempt + 1
             try:
                 return self._post_once(url, body)
             except _Retryable as exc:
@@ -237,7 +238,7 @@ class OpenAIBackend:
         cls = (
             ServerUnreachable if last.startswith(("cannot connect", "timed out")) else BackendError
         )
-        raise cls(f"gave up on {url} after {self.max_retries + 1} attempts: {last}")
+        raise cls(f"gave up on {url} after {tries} attempts: {last}")
 
     def _backoff(self, attempt: int) -> float:
         # Exponential backoff with jitter in [50%, 100%] of the step, so many clients that
