@@ -7,6 +7,7 @@ first rows of the real EVOUNA pairs, whose labels are human judgments.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -26,19 +27,28 @@ REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
 N_ROWS = 60
 
 
-@pytest.fixture
-def judged_db(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def judged_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ingested and rule-judged once per module; tests get a copy."""
     source = REALDATA / "evouna" / "evouna_pairs.jsonl"
     if not source.exists():
         pytest.skip(f"real data not found at {source} (the shared folder beside the repo)")
-    subset = tmp_path / "evouna_head.jsonl"
+    folder = tmp_path_factory.mktemp("compare-store")
+    subset = folder / "evouna_head.jsonl"
     with source.open() as f:
         subset.write_text("".join(next(f) for _ in range(N_ROWS)))
-    db = tmp_path / "store.duckdb"
+    db = folder / "store.duckdb"
     with store.connect(db) as con:
         ingest(con, [subset], IngestConfig(progress=False))
         items = store.candidate_items(con)
         store.save_judgments(con, RuleVerifier().verify_batch(items))
+    return db
+
+
+@pytest.fixture
+def judged_db(judged_template: Path, tmp_path: Path) -> Path:
+    db = tmp_path / "store.duckdb"
+    shutil.copyfile(judged_template, db)
     return db
 
 
@@ -98,3 +108,20 @@ def test_compare_cli_text_and_json(judged_db: Path, capsys):
 
     assert main(["compare", "--db", str(judged_db), "--a", "rule", "--b", "nobody"]) == 2
     assert "judges present" in capsys.readouterr().err
+
+
+def test_in_memory_judgments_pair_with_stored_labels_and_tags(judged_db: Path):
+    from genreason.verify.compare import candidate_tags, metrics, pair_judgments
+
+    with store.connect(judged_db, read_only=True) as con:
+        items = store.candidate_items(con, limit=10)
+        tags = candidate_tags(con, [i.item_id for i in items])
+        human = store.load_judgments(con, "human")
+    judgments = RuleVerifier(workers=0).verify_batch(items)  # in-process this time
+    pairs = pair_judgments(judgments, human, tags)
+    assert len(tags) == len(items) and len(pairs) <= len(items)
+    by_id = {i.item_id: i for i in items}
+    for p in pairs:
+        assert p["response"] == by_id[p["item_id"]].response
+        assert p["category"] == "NQ" and p["question_id"]
+    assert metrics(pairs)["n"] == len(pairs)

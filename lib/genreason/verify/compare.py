@@ -76,7 +76,6 @@ def pair_judgments(
         rb = b_by_id.get(key)
         if rb is None:
             continue
-        row: PairRow = {"item_id": key, "question_id": ra.get("question_id") or rb.get("question_id")}
         meta = (items or {}).get(key)
         if isinstance(meta, Item):
             meta = {
@@ -88,6 +87,10 @@ def pair_judgments(
         meta = dict(meta or {})
         if "reference" not in meta and "answer" in meta:
             meta["reference"] = meta["answer"]
+        row: PairRow = {
+            "item_id": key,
+            "question_id": ra.get("question_id") or rb.get("question_id") or meta.get("question_id"),
+        }
         for name in _ITEM_FIELDS:
             row[name] = meta.get(name, ra.get(name, rb.get(name)))
         for name in _JUDGMENT_FIELDS:
@@ -314,6 +317,22 @@ def load_pairs(con: Any, judge_a: str, judge_b: str, *, limit: int | None = None
     cursor = con.execute(sql, [judge_b, judge_a])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def candidate_tags(con: Any, candidate_ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Candidate id -> question, reference, response, answer_type, category, difficulty
+    (read-only), the `items` argument of `pair_judgments` for judgments made in memory."""
+    sql = (
+        "SELECT c.id, q.question, q.answer AS reference, c.response, q.answer_type, q.category, "
+        "q.difficulty, c.question_id FROM candidates c JOIN questions q ON q.id = c.question_id"
+    )
+    params: list[Any] = []
+    if candidate_ids is not None:
+        sql += " WHERE c.id IN (SELECT unnest(?))"
+        params.append(list(candidate_ids))
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
 
 
 def compare_judges(
