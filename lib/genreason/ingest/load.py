@@ -15,15 +15,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
-
-from itertools import chain
 
 import duckdb
 import pyarrow as pa
 from tqdm import tqdm
 
+from genreason.ingest import columnar
 from genreason.ingest.formats import (
     FORMATS,
     Format,
@@ -33,7 +33,6 @@ from genreason.ingest.formats import (
     to_json,
 )
 from genreason.ingest.normalize import normalize_candidate, normalize_question
-from genreason.ingest import columnar
 from genreason.ingest.readers import SourceError, container_of, read_records
 from genreason.store import QuarantinedRow, add_quarantine, new_run_id, record_run, transaction
 from genreason.store.runs import reason_kind

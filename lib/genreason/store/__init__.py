@@ -13,7 +13,13 @@ from genreason.store.connection import (
     transaction,
 )
 from genreason.store.judgments import candidate_items, judge_names, load_judgments, save_judgments
-from genreason.store.runs import QuarantinedRow, add_decisions, add_quarantine, new_run_id, record_run
+from genreason.store.runs import (
+    QuarantinedRow,
+    add_decisions,
+    add_quarantine,
+    new_run_id,
+    record_run,
+)
 from genreason.store.schema import LATEST_VERSION, current_version, migrate
 
 __all__ = [
