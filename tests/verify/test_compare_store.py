@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from genreason import store
 from genreason.cli.main import main
 from genreason.ingest import IngestConfig, ingest

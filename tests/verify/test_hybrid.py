@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from scripted_backend import ScriptedBackend, ScriptedVerifier
+
 from genreason.verify.hybrid import HybridVerifier
 from genreason.verify.judgment import Item, Verifier
 from genreason.verify.model import ModelVerifier
 from genreason.verify.rule import RuleVerifier
-from scripted_backend import ScriptedBackend, ScriptedVerifier
 
 
 def _items(n: int) -> list[Item]:

@@ -7,6 +7,8 @@ path with a real transformers model is in test_model_tiny.py.
 from __future__ import annotations
 
 import pytest
+from scripted_backend import ScriptedBackend
+
 from genreason.verify.judgment import NO_ANSWER, Item, Verifier
 from genreason.verify.model import (
     VERIFIER_PROMPT_TEMPLATE,
@@ -14,7 +16,6 @@ from genreason.verify.model import (
     parse_decision,
     render_prompt,
 )
-from scripted_backend import ScriptedBackend
 
 # The paper's verifier prompt for one row, written out literally (raw string: the backslashes of
 # the LaTeX are part of the text). It must equal the rendered prompt byte for byte.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
+
 from genreason.verify.hybrid import HybridVerifier
 from genreason.verify.judgment import Item
 from genreason.verify.model import ModelVerifier, parse_decision, render_prompt

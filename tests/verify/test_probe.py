@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from scripted_backend import ScriptedBackend, ScriptedVerifier
+
 from genreason.verify.model import ModelVerifier
 from genreason.verify.probe import (
     ATTACKS,
@@ -17,7 +19,6 @@ from genreason.verify.probe import (
     run_probe,
 )
 from genreason.verify.rule import RuleVerifier
-from scripted_backend import ScriptedBackend, ScriptedVerifier
 
 REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
 

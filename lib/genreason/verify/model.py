@@ -166,7 +166,7 @@ class ModelVerifier:
         prompts: list[str] = []
         pending: list[tuple[int, str, str]] = []  # (index, student answer, extraction method)
         for i, item in enumerate(items):
-            if not item.reference or not item.reference.strip():
+            if not isinstance(item.reference, str) or not item.reference.strip():
                 raise ValueError(
                     f"item {item.item_id or i} has an empty reference answer; "
                     "the verifier needs a ground truth to compare with"
