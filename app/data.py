@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+
 from genreason import jobs, store
 from genreason.store import browse
 from genreason.verify import compare

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+
+import data
 from genreason.config import default_db_path
 from genreason.llm import BACKENDS
 from genreason.paths import PathNotAllowedError, allowed_roots, confine_path
-
-import data
 
 LOCAL_BACKENDS = ("hf", "vllm")  # their model is a path on this machine; openai's is a served name
 # How every page shows a verdict (plain symbols: no emoji font needed).
@@ -88,12 +88,14 @@ def require_data() -> data.DbState:
                    + (st.session_state.get("db_error") or "no path given"))
         st.stop()
     state = data.db_state(db)
-    next_step = (f"genreason demo --db {db}    # the shipped sample, judged by the rule verifier\n"
-                 f"genreason ingest YOUR_FILE.jsonl --db {db}    # or your own questions")
+    next_step = ("# the shipped sample, its reference labels and the rule verifier's judgments\n"
+                 f"genreason demo --db {db}\n"
+                 "# or your own questions (JSONL, JSON, CSV, Parquet, datasets folders)\n"
+                 f"genreason ingest YOUR_FILE.jsonl --db {db}")
     if state.status == "missing":
         st.info(f"No database at `{db}` yet. Create it from a terminal, then press "
                 "**Reload data** in the sidebar:")
-        st.code(next_step, language="bash")
+        st.code(next_step, language="bash", wrap_lines=True)
         st.stop()
     if state.status == "error":
         st.error(state.message)
@@ -101,6 +103,6 @@ def require_data() -> data.DbState:
     if state.status == "empty":
         st.info(f"The database `{db}` has no questions yet. Load some from a terminal, then "
                 "press **Reload data** in the sidebar:")
-        st.code(next_step, language="bash")
+        st.code(next_step, language="bash", wrap_lines=True)
         st.stop()
     return state

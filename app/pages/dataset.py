@@ -12,9 +12,9 @@ import math
 import plotly.graph_objects as go
 import sidebar
 import streamlit as st
-from genreason.store.browse import QuestionFilter
 
 import data
+from genreason.store.browse import QuestionFilter
 
 FACET_LABELS = {
     "category": "Subject",
@@ -26,6 +26,7 @@ FACET_LABELS = {
 CHART_ROWS = (("category", "answer_type"), ("difficulty", "source", "status"))
 PAGE_SIZE = 50
 MAX_BARS = 20
+MAX_CANDIDATES = 20
 NONE_LABEL = "(none)"
 
 
@@ -147,13 +148,15 @@ def _question_view(state: data.DbState) -> None:
             st.dataframe(q["decisions"], hide_index=True)
         else:
             st.caption("No curation stage has decided on this question yet.")
-    st.markdown(f"**Candidates** ({len(q['candidates'])})")
+    shown = f", the first {MAX_CANDIDATES} shown" if len(q["candidates"]) > MAX_CANDIDATES else ""
+    st.markdown(f"**Candidates** ({len(q['candidates'])}{shown})")
     if not q["candidates"]:
         st.caption("No candidate responses stored for this question.")
-    for c in q["candidates"][:20]:
+    for i, c in enumerate(q["candidates"][:MAX_CANDIDATES]):
         verdicts = ", ".join(f"{j['judge']} {sidebar.verdict_text(j['verdict'])}"
                              for j in c["judgments"])
-        with st.expander(f"{c['model'] or 'unknown model'} · `{c['id']}` · {verdicts or 'not judged'}"):
+        with st.expander(f"{c['model'] or 'unknown model'} · `{c['id']}` · {verdicts or 'not judged'}",
+                         expanded=i == 0):
             st.code(c["response"], language=None, wrap_lines=True)
             if c["judgments"]:
                 st.dataframe(
@@ -162,11 +165,12 @@ def _question_view(state: data.DbState) -> None:
                       "run": j["run_id"]} for j in c["judgments"]],
                     hide_index=True,
                 )
+                st.caption("Each judge's record: how it parsed both answers, prompts, raw output")
                 st.json({j["judge"]: j["detail"] for j in c["judgments"]}, expanded=False)
 
 
-state = sidebar.require_data()
 st.title("Dataset")
+state = sidebar.require_data()
 _restore_widgets()
 all_values = data.facet_summary(state.path, state.version, QuestionFilter()).values
 filters = _filters_form(all_values)

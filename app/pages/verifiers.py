@@ -14,11 +14,11 @@ import plotly.express as px
 import plotly.graph_objects as go
 import sidebar
 import streamlit as st
+
+import data
 from genreason.jobs import ACTIVE
 from genreason.store.browse import QuestionFilter
 from genreason.verify.registry import VERIFIERS
-
-import data
 
 TRUTH_JUDGES = ("human", "reference")  # preferred as judge B, in this order
 GROUP_LABELS = {"answer_type": "Answer type", "category": "Subject", "difficulty": "Difficulty"}
@@ -207,8 +207,8 @@ def _jobs_body(db: str, polling: bool) -> None:
             st.caption(f"run folder: {job['run_dir']}")
 
 
-state = sidebar.require_data()
 st.title("Verifiers")
+state = sidebar.require_data()
 judges = data.judge_names(state.path, state.version)
 if len(judges) < 2:
     st.info("Comparing needs two judges with stored verdicts; stored now: "

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from genreason import store
 from genreason.ingest import IngestConfig, ingest
 from genreason.verify.rule import RuleVerifier

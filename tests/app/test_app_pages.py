@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
+
 from genreason import store
 from genreason.store import browse
 from genreason.verify.compare import compare_judges
-from streamlit.testing.v1 import AppTest
 
 APP_MAIN = Path(__file__).resolve().parents[2] / "app" / "main.py"
 

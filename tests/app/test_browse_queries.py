@@ -57,6 +57,12 @@ def test_stage_status_comes_from_the_latest_decision_of_each_stage(sample_db: Pa
             filters = QuestionFilter(status=(status,))
             assert browse.count_questions(con, filters) == n
             assert browse.facet_summary(browse.facet_table(con), filters).total == n
+        word = con.execute("SELECT split_part(question, ' ', 2) FROM questions WHERE id = ?",
+                           [ids[2]]).fetchone()[0]
+        searched = browse.facet_summary(browse.facet_table(con, word), QuestionFilter(text=word))
+        for status, n in searched.counts["status"]:
+            assert n == browse.count_questions(con, QuestionFilter(text=word, status=(status,)))
+        assert "dropped: difficulty" in dict(searched.counts["status"])
         kept = browse.question_page(con, QuestionFilter(status=("kept: difficulty", "ingested")),
                                     limit=5)
         assert ids[0] in {r["id"] for r in kept} and ids[1] not in {r["id"] for r in kept}
@@ -89,3 +95,29 @@ def test_candidate_selection_follows_filters_and_skips_judged(sample_db: Path) -
         total = con.execute("SELECT count(*) FROM candidates").fetchone()[0]
         assert len(unjudged) == total - len(judged) and not judged & set(unjudged)
         assert browse.candidate_ids(con, filters, limit=2) == ids[:2]
+
+
+def test_a_rerun_stage_counts_with_its_latest_decision(sample_db: Path) -> None:
+    with store.connect(sample_db, read_only=True) as con:
+        ids = [r[0] for r in con.execute("SELECT id FROM questions ORDER BY id LIMIT 2").fetchall()]
+    with store.connect(sample_db) as con:
+        with store.transaction(con):
+            store.add_decisions(con, "run-1", "difficulty", [(ids[0], False, "too easy", None),
+                                                             (ids[1], True, None, None)])
+        with store.transaction(con):
+            # A second run of the same stage with a new threshold keeps the first question.
+            store.add_decisions(con, "run-2", "difficulty", [(ids[0], True, None, None)])
+    with store.connect(sample_db, read_only=True) as con:
+        assert "arg_max(kept" in browse.status_sql(con)  # two runs of one stage: the exact form
+        summary = browse.facet_summary(browse.facet_table(con), QuestionFilter())
+        assert dict(summary.counts["status"])["kept: difficulty"] == 2
+        assert "dropped: difficulty" not in dict(summary.counts["status"])
+        assert browse.count_questions(con, QuestionFilter(status=("kept: difficulty",))) == 2
+
+
+def test_no_decisions_means_every_question_is_ingested(sample_db: Path) -> None:
+    with store.connect(sample_db, read_only=True) as con:
+        assert browse.status_sql(con) is None
+        total = browse.count_questions(con, QuestionFilter())
+        assert browse.count_questions(con, QuestionFilter(status=("ingested",))) == total
+        assert browse.count_questions(con, QuestionFilter(status=("kept: x",))) == 0

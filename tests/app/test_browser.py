@@ -1,0 +1,192 @@
+"""The app in a real browser: Debian's headless Chromium driven by Playwright's Python API.
+
+Starts `genreason app` on a free 127.0.0.1 port over a copy of the seeded store, opens each
+page, filters, clicks a bar, opens a question, writes with the CLI while the app serves, records
+a human verdict and runs a verifier job from the page, checking the store after each write.
+Screenshots go to the test's folder, and to bench/results/screenshots/ when
+GENREASON_SAVE_SCREENSHOTS=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from genreason import store
+from genreason.store import browse
+from genreason.verify.compare import compare_judges
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+REPO = Path(__file__).resolve().parents[2]
+SAVED_SHOTS = REPO / "bench" / "results" / "screenshots"
+TIMEOUT_MS = 45_000
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path):
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        # A tall window: Streamlit scrolls inside its main block, so full_page alone is not enough.
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+        page.set_default_timeout(TIMEOUT_MS)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+class Shots:
+    def __init__(self, page, folder: Path) -> None:
+        self.page, self.folder, self.taken = page, folder, []
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, name: str) -> None:
+        path = self.folder / f"{len(self.taken) + 1:02d}-{name}.png"
+        self.page.wait_for_timeout(400)  # let the last delta paint
+        self.page.screenshot(path=str(path), full_page=True)
+        self.taken.append(path)
+
+    def publish(self) -> None:
+        if os.environ.get("GENREASON_SAVE_SCREENSHOTS") == "1":
+            SAVED_SHOTS.mkdir(parents=True, exist_ok=True)
+            for path in self.taken:
+                shutil.copy(path, SAVED_SHOTS / path.name)
+
+
+def wait_idle(page) -> None:
+    """Until Streamlit says it is no longer running the script."""
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
+
+
+def wait_charts(page, n: int) -> None:
+    page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n}", timeout=TIMEOUT_MS)
+
+
+def caption_text(total: int, of: int) -> str:
+    return f"{total:,} of {of:,} questions match."
+
+
+def test_every_page_in_a_real_browser(running_app, browser_page, tmp_path: Path) -> None:
+    page, db = browser_page, running_app.db
+    shots = Shots(page, tmp_path / "screenshots")
+    with store.connect(db, read_only=True) as con:
+        total = browse.count_questions(con, browse.QuestionFilter())
+        subjects = browse.facet_summary(browse.facet_table(con), browse.QuestionFilter()).counts["category"]
+    subject = subjects[1][0]  # the second largest subject
+    with store.connect(db, read_only=True) as con:
+        in_subject = browse.count_questions(con, browse.QuestionFilter(category=(subject,)))
+
+    # Dataset page: counts, five charts, the table.
+    page.goto(running_app.url + "/")
+    page.get_by_text(caption_text(total, total)).wait_for()
+    wait_charts(page, 5)
+    page.locator('[data-testid="stDataFrame"]').wait_for()
+    shots("dataset")
+
+    # A filter from the Subject multiselect.
+    page.locator('[data-testid="stMultiSelect"]').filter(has_text="Subject").click()
+    page.keyboard.type(subject)  # the option list is virtualised: narrow it to the one we want
+    page.get_by_role("option", name=subject, exact=True).click()
+    page.keyboard.press("Escape")
+    page.get_by_text(caption_text(in_subject, total)).wait_for()
+    wait_charts(page, 5)
+    shots("dataset-filtered")
+
+    # A click on a bar of the Answer type chart filters on that answer type.
+    with store.connect(db, read_only=True) as con:
+        types = browse.facet_summary(browse.facet_table(con), browse.QuestionFilter(category=(subject,)))
+    answer_type = types.counts["answer_type"][0][0]
+    with store.connect(db, read_only=True) as con:
+        both = browse.count_questions(con, browse.QuestionFilter(category=(subject,),
+                                                                 answer_type=(answer_type,)))
+    bar = page.locator('[data-testid="stPlotlyChart"]').nth(1).locator("g.point path").first
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()  # plotly's drag layer takes the click: click where the bar is
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_text(caption_text(both, total)).wait_for()
+    shots("dataset-bar-clicked")
+
+    # One question's full record.
+    with store.connect(db, read_only=True) as con:
+        qid = con.execute("SELECT question_id FROM judgments WHERE judge = 'rule' "
+                          "ORDER BY 1 LIMIT 1").fetchone()[0]
+        detail = browse.question_detail(con, qid)
+    question_box = page.get_by_label("Question id")
+    question_box.fill(qid)
+    question_box.press("Enter")
+    page.get_by_text(f"Candidates ({len(detail['candidates'])})").wait_for()
+    page.locator('[data-testid="stMarkdownContainer"]').filter(
+        has_text=detail["question"][:60]).first.wait_for()
+    shots("question")
+
+    # A CLI write while the app serves; the page shows it after a reload.
+    extra = tmp_path / "more.jsonl"
+    extra.write_text("".join(json.dumps({
+        "id": f"browser-{i}", "question": f"Added while the app serves ({i})", "answer": str(i),
+        "answer_type": "Integer", "category": "Mathematics", "difficulty": "Primary School",
+    }) + "\n" for i in range(2)))
+    ingest = subprocess.run(
+        [sys.executable, "-m", "genreason.cli.main", "ingest", str(extra), "--db", str(db)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert ingest.returncode == 0, ingest.stderr
+    page.reload()
+    page.get_by_text(caption_text(total + 2, total + 2)).wait_for()
+
+    # Verifiers page: the comparison, then a verdict on the first disagreement.
+    with store.connect(db, read_only=True) as con:
+        comparison = compare_judges(con, "rule", "reference")
+    candidate = comparison.disagreements[0]["item_id"]
+    page.goto(running_app.url + "/verifiers")
+    page.get_by_text(f"Disagreements ({comparison.n_disagreements:,})").wait_for()
+    page.get_by_text(f"{comparison.metrics['kappa']:.3f}").first.wait_for()
+    wait_charts(page, 2)
+    page.get_by_text(candidate).first.wait_for()
+    shots("verifiers")
+    page.get_by_label("Note (optional)").fill("looked at it in the browser")
+    page.get_by_role("button", name="Correct", exact=True).click()
+    page.get_by_text("Stored human verdict").wait_for()
+    with store.connect(db, read_only=True) as con:
+        stored = con.execute("SELECT verdict, reason FROM judgments WHERE judge = 'human' AND "
+                             "candidate_id = ?", [candidate]).fetchone()
+    assert stored == (True, "looked at it in the browser")
+    shots("verdict-recorded")
+
+    # A rule-verifier job on 15 candidates, started from the page, watched until done.
+    limit = page.get_by_label("At most")
+    limit.fill("15")
+    limit.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Judge 15 of").click()
+    page.get_by_text("15 / 15 judged").wait_for(timeout=90_000)
+    page.get_by_text("done").first.wait_for()
+    with store.connect(db, read_only=True) as con:
+        job_id, status = con.execute("SELECT id, status FROM jobs").fetchone()
+        judged = con.execute("SELECT count(*) FROM judgments WHERE run_id = ?", [job_id]).fetchone()[0]
+    assert (status, judged) == ("done", 15)
+    shots("job-done")
+
+    # Another database path with nothing there yet: a next step, not an error.
+    db_box = page.locator('[data-testid="stSidebar"] input[aria-label="Database file"]')
+    db_box.fill(str(tmp_path / "new.duckdb"))
+    db_box.press("Enter")
+    page.get_by_text("No database at").wait_for()
+    assert not page.locator('[data-testid="stException"]').count()
+    shots("missing-database")
+    shots.publish()
