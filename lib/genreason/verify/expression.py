@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+from functools import lru_cache
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -116,8 +117,18 @@ def plain_to_latex(text: str) -> str:
     return "".join(out)
 
 
+# Two plain words in a row (not LaTeX commands, not function names) are prose, not math:
+# the grammar would spend long on it and read it as a product of letters.
+_FN = r"(?:sin|cos|tan|cot|sec|csc|log|ln|exp|sqrt|arcsin|arccos|arctan|sinh|cosh|tanh|abs|det|max|min)\b"
+_PROSE = re.compile(rf"(?<![\\A-Za-z])(?!{_FN})[A-Za-z]{{3,}}[\s,;:]+(?!{_FN})[A-Za-z]{{3,}}\b")
+
+
+@lru_cache(maxsize=1024)
 def to_sympy(text: str) -> tuple[Any | None, str]:
-    """(sympy object, how) for an answer, or (None, why not). Never evaluates Python."""
+    """(sympy object, how) for an answer, or (None, why not). Never evaluates Python.
+
+    Cached per process: the 8 responses to one question often repeat an answer.
+    """
     s = text.strip().strip("$").strip()
     s = re.sub(r"^\\\[|\\\]$|^\\\(|\\\)$", "", s).strip()
     if not s:
@@ -125,6 +136,8 @@ def to_sympy(text: str) -> tuple[Any | None, str]:
     why = refuse_reason(s)
     if why:
         return None, f"refused: {why}"
+    if _PROSE.search(re.sub(r"\\[A-Za-z]+\s*(?:\{[^{}]*\})?", " ", s)):
+        return None, "prose, not an expression"
     from latex2sympy2_extended import latex2sympy
 
     candidates = [s]
@@ -144,8 +157,10 @@ def _free(expr: Any) -> set:
 
 
 def _numeric_at(expr: Any, subs: dict) -> complex | None:
+    from sympy import Float
+
     try:
-        val = complex(expr.evalf(15, subs=subs))
+        val = complex(expr.xreplace({k: Float(v, 20) for k, v in subs.items()}).evalf(15))
     except Exception:
         return None
     if val != val or abs(val) == float("inf"):
@@ -182,6 +197,46 @@ def _same_at_points(a: Any, b: Any, *, ratio: bool = False) -> bool | None:
     return True
 
 
+# Names people give arbitrary constants (latex2sympy lower-cases symbols: C -> c, C_1 -> c_1).
+_CONSTANT_NAME = re.compile(r"^(?:[a-dkA-DK]|[cCkK]_?\{?\d\}?)$")
+
+
+def _rename_constants(ref: Any, pred: Any) -> Any | None:
+    """`pred` with its arbitrary constants renamed to the reference's (y = Ae^{3x} vs Ce^{3x})."""
+    from itertools import permutations
+
+    only_ref = sorted(_free(ref) - _free(pred), key=lambda s: s.name)
+    only_pred = sorted(_free(pred) - _free(ref), key=lambda s: s.name)
+    if not only_pred or len(only_ref) != len(only_pred) or len(only_pred) > 3:
+        return None
+    if not all(_CONSTANT_NAME.match(s.name) for s in only_ref + only_pred):
+        return None
+    for perm in permutations(only_ref):
+        candidate = pred.xreplace(dict(zip(only_pred, perm, strict=True)))
+        a = ref.lhs - ref.rhs if _is_eq(ref) else ref
+        b = candidate.lhs - candidate.rhs if _is_eq(candidate) else candidate
+        if _same_at_points(a, b):
+            return candidate
+    return None
+
+
+def _same_solutions(ref: Any, pred: Any) -> bool | None:
+    """Solve both equations for a symbol they share (the one on a side by itself first)."""
+    from sympy import solve
+
+    shared = _free(ref) & _free(pred)
+    order = sorted(shared, key=lambda s: (s not in (ref.lhs, ref.rhs, pred.lhs, pred.rhs), s.name))
+    for sym in order[:3]:
+        try:
+            a = solve(ref, sym, dict=False)
+            b = solve(pred, sym, dict=False)
+        except Exception:
+            continue
+        if len(a) == 1 and len(b) == 1:
+            return bool(_same_at_points(a[0], b[0]))
+    return None
+
+
 def _is_eq(expr: Any) -> bool:
     from sympy import Eq
 
@@ -209,8 +264,13 @@ def expressions_equivalent(ref: Any, pred: Any) -> tuple[bool | None, str]:
         if r_val is not ref and p_val is not pred and ref.lhs == pred.lhs:
             return expressions_equivalent(r_val, p_val)
         same = _same_at_points(ref.lhs - ref.rhs, pred.lhs - pred.rhs, ratio=True)
+        if same:
+            return True, "equations agree up to a constant factor"
+        solved = _same_solutions(ref, pred)
+        if solved is not None:
+            return solved, "same solution for a shared symbol" if solved else "different solutions"
         if same is not None:
-            return same, "equations agree up to a constant factor" if same else "equations differ"
+            return False, "equations differ"
     elif _is_eq(ref) or _is_eq(pred):
         ref, pred = _assigned_value(ref), _assigned_value(pred)
         if _is_eq(ref) or _is_eq(pred):
@@ -220,6 +280,9 @@ def expressions_equivalent(ref: Any, pred: Any) -> tuple[bool | None, str]:
             return True, "identical expressions"
     except Exception:
         pass
+    renamed = _rename_constants(ref, pred)
+    if renamed is not None:
+        pred = renamed
     if _free(pred) - _free(ref) and _free(ref):
         extra = sorted(str(s) for s in _free(pred) - _free(ref))
         same = _same_at_points(ref, pred)

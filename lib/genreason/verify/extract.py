@@ -60,8 +60,8 @@ _FINAL_ANSWER = re.compile(
     re.IGNORECASE,
 )
 _ANSWER_IS = re.compile(
-    r"\b(?:the\s+)?(?:final\s+|correct\s+|best\s+)?answer\s+(?:is|would\s+be|will\s+be|should\s+be)\s*[:：]?[ \t]*(?P<ans>[^\n]*)",
-    re.IGNORECASE,
+    r"\b(?:the\s+)?(?:final\s+|correct\s+|best\s+)?answer\s+(?:is|would\s+be|will\s+be|should\s+be)\s*[:：]?[ \t]*(?P<ans>[^\n]*?)(?=\banswer\s+(?:is|would\s+be|will\s+be|should\s+be)\b|$)",
+    re.IGNORECASE | re.MULTILINE,
 )
 _ANSWER_LINE = re.compile(
     r"(?:^|\n)[ \t>#*_]*(?:\*\*)?(?:answer|ans\.?|####|A)(?:\*\*)?\s*[:：]\s*(?:\*\*)?[ \t]*(?P<ans>[^\n]*)",
@@ -227,7 +227,12 @@ def _last_line(text: str) -> str | None:
     for line in reversed(text.strip().split("\n")):
         ans = clean_answer(line)
         if ans:
-            return ans if len(ans) <= MAX_LAST_LINE_CHARS else None
+            if len(ans) <= MAX_LAST_LINE_CHARS:
+                return ans
+            # A long last paragraph: its last sentence is the best guess at a conclusion.
+            sentences = [x for x in re.split(r"(?<=[.!?])\s+", ans) if x.strip()]
+            last = clean_answer(sentences[-1]) if sentences else ""
+            return last if 0 < len(last) <= MAX_LAST_LINE_CHARS else None
     return None
 
 

@@ -104,9 +104,21 @@ def _exp(s: str) -> int:
     return int(s.replace("−", "-"))
 
 
+_WORD_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
+
+
 def parse_number(text: str) -> Number | None:
     """The number `text` is, or None when it is anything more than one number."""
     s = clean_number_text(text)
+    word = s.lower().strip()
+    if word in _WORD_NUMBERS:  # "five" (a whole answer written as a word)
+        return Number(Fraction(_WORD_NUMBERS[word]), text.strip(), 0, len(str(_WORD_NUMBERS[word])))
     if not s or len(s) > 2 * MAX_DIGITS:
         return None
     m = _NUMBER_RE.match(s)
@@ -154,7 +166,7 @@ def parse_number(text: str) -> Number | None:
 
 # A number somewhere inside text (for "x = 5", "5 apples", "$18 per day").
 NUMBER_IN_TEXT = re.compile(
-    rf"(?<![\w.^_])[-−]?(?:{_GROUPED}|{_DECIMAL})(?:[eE][-+−]?\d+|{_TIMES_TEN})?(?:\s*(?:%|\\%))?(?![\w^])"
+    rf"(?<![\w.^_])[-−]?\s?(?:\\?\$)?(?:{_GROUPED}|{_DECIMAL})(?:[eE][-+−]?\d+|{_TIMES_TEN})?(?:\s*(?:%|\\%))?(?![\w^])"
     r"|\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}"
 )
 
@@ -197,9 +209,11 @@ def numbers_match(ref: Number, pred: Number, *, integer: bool = False) -> tuple[
         half_ref = min(half_ref, 0.01 * abs(float(r)))
     if diff <= half_ref * (1 + 1e-9):
         return True, f"{_show(p)} rounds to {ref.text} (tolerance {half_ref:.3g})"
-    if pred.last_digit is not None and pred.last_digit > ref.last_digit and (pred.sig_figs or 0) >= 3:
+    if pred.last_digit is not None and pred.last_digit > ref.last_digit and (pred.sig_figs or 0) >= 2:
         half_pred = 0.5 * 10.0**pred.last_digit
-        if diff <= half_pred * (1 + 1e-9):
+        # 3+ significant figures: any rounding; 2 only when that is within 1% (0.58 for 0.579).
+        close = (pred.sig_figs or 0) >= 3 or diff <= 0.01 * abs(float(r))
+        if close and diff <= half_pred * (1 + 1e-9):
             return True, f"{ref.text} rounds to {_show(p)} ({pred.sig_figs} s.f.)"
     return False, f"{_show(p)} != {ref.text} (tolerance {half_ref:.3g})"
 

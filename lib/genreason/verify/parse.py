@@ -117,14 +117,16 @@ def unwrap_brackets(text: str) -> tuple[str, str | None]:
 
 def list_elements(text: str) -> tuple[list[str], str | None]:
     """Elements of a list answer and its bracket ("[1, 2]" -> ["1", "2"], "[")."""
-    s = re.sub(r"\\(?:text|mathrm)\{\s*(and|or)\s*\}", r" \1 ", text)
-    body, bracket = unwrap_brackets(s)
+    s = text.strip().strip("$").strip()
+    for _ in range(2):  # "\text{blue, green, red}" and "x = 8 \text{ or } x = -2"
+        s = re.sub(r"\\(?:text|mathrm|textbf)\s*\{([^{}]*)\}", r" \1 ", s)
+    body, bracket = unwrap_brackets(s.strip())
     parts = split_top_level(body)
-    if len(parts) == 1 and re.search(r"\band\b", parts[0]):
-        parts = [p.strip() for p in re.split(r"\s*\band\b\s*", parts[0]) if p.strip()]
-    elif parts and re.match(r"^and\b", parts[-1]):
-        parts[-1] = parts[-1][3:].strip()
-    return parts, bracket
+    out: list[str] = []
+    for p in parts:
+        p = re.sub(r"^(?:and|or)\s+", "", p.strip())
+        out += [q.strip() for q in re.split(r"\s+(?:and|or)\s+", p) if q.strip()]
+    return out, bracket
 
 
 def matrix_rows(text: str) -> list[list[str]] | None:
@@ -195,11 +197,31 @@ def infer_kind(reference: str, options: tuple[str, ...] | None = None) -> str:
     body, bracket = unwrap_brackets(s)
     if bracket in ("\\langle", "⟨"):
         return "matrix"
-    if len(split_top_level(body)) >= 2 and not re.search(r"[<>≤≥]|\\[lg]eq?|\\cup|\\cap", s):
-        return "list"
+    parts = split_top_level(body)
+    if bracket is None and looks_like_words(s):
+        return "string"  # "Tulsa, Oklahoma", "November 27, 2013", "Paul Hogan/Paul Hogan, AM"
+    if len(parts) >= 2 and not re.search(r"[<>≤≥]|\\[lg]eq?|\\cup|\\cap", s):
+        # "Tulsa, Oklahoma" is one place; "[red, green, blue]" and "1, 2, 3" are lists.
+        if bracket is not None or not all(looks_like_words(p) for p in parts):
+            return "list"
+        return "string"
+    if looks_like_words(s):
+        return "string"
     if _MATHY.search(s):
         return "expression"
     return "string"
+
+
+_FUNCTION_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "det", "lim", "max", "min", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh"}
+
+
+def looks_like_words(text: str) -> bool:
+    """Plain words ("Lithium/lithium", "291 episodes", "NaCl"), not a formula."""
+    s = text.strip()
+    if re.search(r"\\[A-Za-z]+(?<!\\text)(?<!\\mathrm)\b|[\^_=<>{}*+]", s):
+        return False
+    words = re.findall(r"[A-Za-z]{3,}", s)
+    return any(w.lower() not in _FUNCTION_NAMES for w in words)
 
 
 def parse_reference(

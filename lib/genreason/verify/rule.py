@@ -40,10 +40,20 @@ logger = logging.getLogger(__name__)
 Outcome = tuple[bool | None, str, str, dict[str, Any]]  # verdict, rule, reason, answer parse
 
 _PERCENT_WORDS = re.compile(r"percent|%|percentage", re.IGNORECASE)
+# A question that fixes the format ("as a percentage", "in %") makes 0.28 mean 0.28%, not 28%.
+_PERCENT_FORMAT = re.compile(
+    r"\b(?:as|in|into|to)\s+(?:a\s+)?(?:percent(?:age)?s?|%)(?!\s*(?:change|increase|decrease|point))|in\s+percent(?:age)?\s+form",
+    re.IGNORECASE,
+)
 _ORDER_WORDS = re.compile(
     r"\brespectively\b|\bin order\b|\border(?:ed)?\b|\bsequence\b|\brank|\bsort|\barrange|"
-    r"\bcoordinates?\b|\bvector\b|\bpoint\b|\bfirst\b.*\bthen\b|\btuple\b|\bpair\b",
+    r"\bcoordinates?\b|\bvector\b|\bpoint\b|\bfirst\b.*\bthen\b|\btuple\b|\bpair\b|\bcomponents?\b|"
+    r"\(\s*[A-Za-z][\w{}]*\s*(?:,\s*[A-Za-z][\w{}]*\s*)+\)",
     re.IGNORECASE,
+)
+# Questions about a set of values: order does not matter even when written in brackets.
+_SET_WORDS = re.compile(
+    r"\b(?:all|roots?|solutions?|zeros?|eigenvalues|factors|divisors|list|name)\b", re.IGNORECASE
 )
 
 
@@ -77,8 +87,13 @@ def answer_number(answer: str) -> tuple[Number | None, str]:
     parts = split_number_unit(s)
     if parts is not None:
         n = parse_number(parts[0])
-        if n is not None and (not parts[1] or not re.match(r"^[-+*/^(!\\0-9]", parts[1])):
+        product = re.fullmatch(r"\s*(?:[a-zA-Z]|\\pi|π)\s*", parts[1])  # "100e", "2\pi": a product
+        if n is not None and not product and (not parts[1] or not re.match(r"^[-+*/^(!\\0-9]", parts[1])):
             return n, "leading number" + (f" (followed by {parts[1][:20]!r})" if parts[1] else "")
+    if not _PROSE_WORDS.search(s) and re.search(r"[-+*/^]|\\|\d[a-zA-Z]|\b(?:e|pi)\b", s):
+        n = _number_from_sympy(s)  # "e - 1", "100e", "\\frac{\\pi}{4}"
+        if n is not None:
+            return n, "closed form"
     found = numbers_in_text(s)
     values = {f.value for f in found}
     # One number in words ("18 dollars a day") is the answer; one inside a formula is not.
@@ -92,30 +107,76 @@ def answer_number(answer: str) -> tuple[Number | None, str]:
     return None, "no number in the answer"
 
 
-def compare_numbers(ref: Reference, answer: str, *, integer: bool) -> Outcome:
+_PROSE_WORDS = re.compile(r"[A-Za-z]{3,}[\s,;:]+[A-Za-z]{3,}")
+_SCALE_WORD = re.compile(r"\\?(?:text|mathrm)?\s*\{?\s*(thousand|million|billion|trillion)\s*\}?", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|\n+")
+
+
+def buried_number(text: str) -> tuple[Number | None, str]:
+    """The concluding number of prose with no answer marker: the last number of its last
+    sentence ("... so a typical adult has 206."), the way GSM8K-style graders read answers."""
+    sentences = [x for x in _SENTENCE_END.split(text.strip()) if x.strip()]
+    if not sentences:
+        return None, "no sentence"
+    last = sentences[-1]
+    found = numbers_in_text(last)
+    if not found:
+        return None, "no number in the last sentence"
+    return found[-1], "last number of the last sentence"
+
+
+def compare_numbers(ref: Reference, answer: str, *, integer: bool, prose: bool = False) -> Outcome:
     """Numeric answers: Integer, Float, Fraction, Percentage (percent only where unambiguous)."""
     rnum = ref.number
     assert rnum is not None
+    if prose:
+        sentences = [x for x in _SENTENCE_END.split(answer.strip()) if x.strip()]
+        last = sentences[-1] if sentences else answer
+        if "=" in last:
+            pnum, how = answer_number(last)
+        else:
+            pnum, how = buried_number(last)
+        if pnum is None:
+            return None, "number", how, {"kind": "unparsed"}
+        outcome = _compare_number_values(ref, rnum, pnum, how, integer)
+        if outcome[0] is not True:
+            # The reference's value elsewhere in that sentence: the prose is ambiguous.
+            for other in numbers_in_text(last):
+                if _compare_number_values(ref, rnum, other, how, integer)[0]:
+                    return None, outcome[1], "the reference value appears, but not as the concluding number", outcome[3]
+        return outcome
     pq = parse_quantity(answer)
     if pq is not None:
         pnum, how = pq.number, f"number with unit {pq.units} (reference has none)"
     else:
         pnum, how = answer_number(answer)
+    scale = _SCALE_WORD.search(answer)
+    if scale and not _SCALE_WORD.search(ref.text) and re.search(rf"\b{scale.group(1)}s?\b", ref.question, re.IGNORECASE):
+        # "$50 billion" where the question asks in billions and the reference says 50
+        bare, _ = answer_number(_SCALE_WORD.sub(" ", answer))
+        if bare is not None and numbers_match(rnum, bare, integer=integer)[0]:
+            return True, "number", "equal once the scale word is read as the question's unit", bare.describe()
     if pnum is None:
         if ref.kind == "number" or integer:
             outcome = compare_expressions(ref, answer)
             if outcome[0] is not None:
                 return outcome
         return None, "number", how, {"kind": "unparsed"}
+    return _compare_number_values(ref, rnum, pnum, how, integer)
+
+
+def _compare_number_values(ref: Reference, rnum: Number, pnum: Number, how: str, integer: bool) -> Outcome:
     detail = pnum.describe() | {"read_as": how}
     rule = "integer" if integer else "percentage" if (rnum.percent or pnum.percent) else "number"
     asks_percent = bool(_PERCENT_WORDS.search(ref.question))
+    percent_format = bool(_PERCENT_FORMAT.search(ref.question))
     candidates: list[tuple[Number, str]] = []
     if rnum.percent == pnum.percent:
         candidates.append((pnum, ""))
     elif rnum.percent:  # reference 28%, answer without a sign
         candidates.append((pnum, " (answer as percent value)"))
-        if not asks_percent:
+        # 0.28 for 28% reads one way only unless the question asked for the percent form.
+        if (not percent_format or pnum.last_digit is None) and abs(pnum.value) <= 1:
             candidates.append((pnum.shifted(2), " (answer as a fraction of 1)"))
     else:  # answer 28%, reference without a sign
         candidates.append((pnum.shifted(-2), " (answer's percent as a fraction)"))
@@ -130,16 +191,47 @@ def compare_numbers(ref: Reference, answer: str, *, integer: bool) -> Outcome:
     return False, rule, "; ".join(reasons), detail
 
 
-def compare_quantities(ref: Reference, answer: str) -> Outcome:
+def _last_sentences(text: str) -> str:
+    return text.strip()[-600:]
+
+
+def _quantity_after(text: str, num: Number) -> Any:
+    """The quantity that starts at the last occurrence of `num` in `text` ("19.6 newtons acting")."""
+    at = text.rfind(num.text)
+    if at < 0:
+        return None
+    rest = text[at:]
+    for n_words in (3, 2, 1):
+        m = re.match(r"\S+(?:\s+\S+){0,%d}" % n_words, rest)
+        if m:
+            q = parse_quantity(m.group(0).rstrip(".,;"))
+            if q is not None:
+                return q
+    return None
+
+
+def compare_quantities(ref: Reference, answer: str, *, prose: bool = False) -> Outcome:
     """Physical quantities: convert the answer to the reference's unit, then compare numbers."""
     rq = ref.quantity
     assert rq is not None
     pq = parse_quantity(answer)
+    if pq is None and prose:
+        pnum, how = buried_number(answer)
+        pq = _quantity_after(answer, pnum) if pnum is not None else None
+        if pq is None:
+            if pnum is None:
+                return None, "units", how, {"kind": "unparsed"}
+            ok, why = numbers_match(rq.number, pnum)
+            return ok, "units", why + f" ({how}; no unit read)", pnum.describe()
     if pq is None:
         pnum, how = answer_number(answer)
         if pnum is None:
             return None, "units", how, {"kind": "unparsed"}
         ok, why = numbers_match(rq.number, pnum)
+        if not ok and rq.units == "degree" and re.search(r"\\pi|π|rad", answer):
+            deg = Number(pnum.value * Fraction(180) / Fraction(3.141592653589793), answer, None, None)
+            ok, why = numbers_match(rq.number, deg)
+            why += " (radians converted to degrees)"
         detail = pnum.describe() | {"read_as": how}
         return ok, "units", why + f" (no unit given; reference in {rq.units})", detail
     detail = pq.describe()
@@ -154,6 +246,33 @@ def compare_quantities(ref: Reference, answer: str) -> Outcome:
 
 
 # --------------------------------------------------------------------------- expressions
+_CUE = re.compile(r"(?:=|\bis\b|\bto\b|\bof\b|\bgives\b|\bequals\b|\bbe\b)\s*", re.IGNORECASE)
+
+
+def compare_expression_in_prose(ref: Reference, text: str) -> Outcome:
+    """An expression stated in the last sentence of prose ("... the inverse is f(x) = (x-3)/2.").
+
+    Candidates are the stretches after "=", "is", "to", "of", "gives" up to a comma or the
+    end; True when exactly the last such candidate that parses is equivalent.
+    """
+    sentences = [x for x in _SENTENCE_END.split(text.strip()) if x.strip()]
+    last = sentences[-1] if sentences else text
+    spans = []
+    for m in _CUE.finditer(last):
+        seg = re.split(r",\s|;|\.\s|\.$|\s(?:for|where|when|and|so|which|independent|as)\s", last[m.end():])[0]
+        seg = seg.strip().strip(".")
+        if seg and len(seg) <= 80:
+            spans.append(seg)
+    for seg in reversed(spans):
+        expr, _ = to_sympy(seg.replace("−", "-"))
+        if expr is None:
+            continue
+        outcome = compare_expressions(ref, seg.replace("−", "-"))
+        if outcome[0] is not None:
+            return outcome[0], "expression", outcome[2] + " (concluding expression of the prose)", outcome[3]
+    return None, "expression", "no expression read from the prose", {"kind": "unparsed"}
+
+
 def compare_expressions(ref: Reference, answer: str) -> Outcome:
     """Symbolic equivalence; a decimal answer is compared numerically to a closed form."""
     if "expr" not in ref.cache:
@@ -188,7 +307,7 @@ def compare_value(ref_text: str, answer: str, question: str, kind: str | None = 
     ref = parse_reference(ref_text, answer_type=None, question=question)
     if kind is not None and ref.kind == "string" and kind != "string":
         ref.kind = kind
-    return _dispatch(ref, answer, answer)
+    return _dispatch(ref, answer)
 
 
 def compare_lists(ref: Reference, answer: str) -> Outcome:
@@ -198,7 +317,9 @@ def compare_lists(ref: Reference, answer: str) -> Outcome:
     detail: dict[str, Any] = {"kind": "list", "items": p_items[:50]}
     if len(r_items) != len(p_items):
         return False, "list", f"{len(p_items)} items, reference has {len(r_items)}", detail
-    ordered = r_br in ("(", "\\langle", "<", "⟨") or bool(_ORDER_WORDS.search(ref.question))
+    ordered = bool(_ORDER_WORDS.search(ref.question)) or (
+        r_br in ("(", "\\langle", "<", "⟨") and not _SET_WORDS.search(ref.question)
+    )
     if ordered:
         for i, (r, p) in enumerate(zip(r_items, p_items, strict=True)):
             v = compare_value(r, p, ref.question)
@@ -224,6 +345,9 @@ def compare_lists(ref: Reference, answer: str) -> Outcome:
 def compare_matrices(ref: Reference, answer: str) -> Outcome:
     """Matrices and vectors: same shape (a row vector may be written as a column), element-wise."""
     r_rows = ref.cache.setdefault("rows", matrix_rows(ref.text))
+    if re.search(r"\S\s*\\begin\{|\\end\{[a-zA-Z]*\}\s*[^\s.$]", answer.strip().strip("$")):
+        # a factor outside the matrix ("\frac{1}{10}\begin{pmatrix}..."): let sympy multiply it out
+        return _compare_sympy_matrices(ref, answer)
     p_rows = matrix_rows(answer)
     if p_rows is None:
         p_items, _ = list_elements(answer)
@@ -245,12 +369,85 @@ def compare_matrices(ref: Reference, answer: str) -> Outcome:
     return True, "matrix", f"all {len(r_flat)} entries match", detail
 
 
+def _choice_by_value(ref: Reference, answer: str) -> Outcome:
+    """An answer that writes an option's value differently ("cos(x)" for "\\cos x", "3e8 m/s")."""
+    assert ref.options is not None and ref.letter is not None
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    hits = []
+    for i, option in enumerate(ref.options):
+        opt = str(option).strip()
+        if not opt or infer_kind(opt) in ("string", "choice", "boolean"):
+            continue
+        if compare_value(opt, answer, ref.question)[0] is True:
+            hits.append(letters[i])
+    detail = {"kind": "choice", "matched_options": hits}
+    if len(hits) == 1:
+        ok = hits[0] == ref.letter
+        return ok, "choice", f"answer equals option {hits[0]}'s value" + ("" if ok else f", reference is {ref.letter}"), detail
+    if len(hits) > 1:
+        return None, "choice", f"answer equals several options ({', '.join(hits)})", detail
+    return None, "choice", "the answer names no single option", detail
+
+
+def _as_matrix(expr: Any) -> Any:
+    """An explicit Matrix for a matrix expression ("\\frac{1}{10}\\begin{pmatrix}..")."""
+    if expr is None or not hasattr(expr, "shape"):
+        return expr
+    try:
+        from sympy import Matrix
+
+        return Matrix(expr.doit())
+    except Exception:
+        return expr
+
+
+def _compare_sympy_matrices(ref: Reference, answer: str) -> Outcome:
+    from sympy import MatrixBase
+
+    rexpr, _ = to_sympy(ref.text)
+    pexpr, how = to_sympy(answer)
+    rexpr, pexpr = _as_matrix(rexpr), _as_matrix(pexpr)
+    detail: dict[str, Any] = {"kind": "matrix", "parsed": str(pexpr)[:200] if pexpr is not None else None}
+    if not isinstance(rexpr, MatrixBase) or not isinstance(pexpr, MatrixBase):
+        return None, "matrix", f"answer not read as a matrix ({how})", detail
+    if rexpr.shape != pexpr.shape:
+        return False, "matrix", f"shape {pexpr.shape} against {rexpr.shape}", detail
+    for i, (r, p) in enumerate(zip(rexpr, pexpr, strict=True)):
+        verdict, why = expressions_equivalent(r, p)
+        if verdict is not True and r.is_number and p.is_number:
+            rn = parse_number(str(ref.cache.get("rows", [[]])[i // rexpr.shape[1]][i % rexpr.shape[1]])) if ref.cache.get("rows") else None
+            try:
+                pn = Number(Fraction(complex(p.evalf(20)).real).limit_denominator(10**12), str(p))
+            except Exception:
+                pn = None
+            if rn is not None and pn is not None:
+                verdict, why = numbers_match(rn, pn)
+        if verdict is not True:
+            return verdict, "matrix", f"entry {i + 1}: {why}", detail
+    return True, "matrix", f"all {len(rexpr)} entries match", detail
+
+
 # --------------------------------------------------------------------------- dispatch
-def _dispatch(ref: Reference, answer: str, context: str) -> Outcome:
+def _dispatch(ref: Reference, answer: str, context: str | None = None) -> Outcome:
+    """Compare `answer` with the parsed reference. `context` is the whole response when it
+    has no answer marker (prose), else None."""
+    outcome = _dispatch_typed(ref, answer, context)
+    if outcome[0] is not True and context is not None and ref.declared is None and ref.kind not in ("string", "choice", "boolean"):
+        # Untyped reference, prose response (no answer marker): open-domain QA answers name
+        # the reference in a sentence ("... released in theaters on June 22, 1984.").
+        verdict, why = compare_text(ref.text, context)
+        if verdict is True:
+            return True, "string", why + " (whole response)", {"kind": "text"}
+    return outcome
+
+
+def _dispatch_typed(ref: Reference, answer: str, context: str | None) -> Outcome:
     kind = ref.kind
     if kind == "choice":
         if ref.letter is not None:
             verdict, why, detail = compare_choice(ref.letter, answer, ref.options)
+            if verdict is None and ref.options:
+                return _choice_by_value(ref, answer)
             return verdict, "choice", why, detail
         kind = "string"
     if kind == "boolean":
@@ -260,17 +457,24 @@ def _dispatch(ref: Reference, answer: str, context: str) -> Outcome:
         ok = p == ref.boolean
         return ok, "boolean", f"answer {p}, reference {ref.boolean}", {"kind": "boolean", "value": p}
     if kind in ("integer", "number"):
+        if context is not None:
+            return compare_numbers(ref, _last_sentences(context), integer=kind == "integer", prose=True)
         return compare_numbers(ref, answer, integer=kind == "integer")
     if kind == "quantity":
+        if context is not None:
+            return compare_quantities(ref, _last_sentences(context), prose=True)
         return compare_quantities(ref, answer)
     if kind == "matrix":
         return compare_matrices(ref, answer)
     if kind == "list":
         return compare_lists(ref, answer)
     if kind == "expression":
-        return compare_expressions(ref, answer)
+        outcome = compare_expressions(ref, answer)
+        if outcome[0] is None and context is not None:
+            return compare_expression_in_prose(ref, _last_sentences(context))
+        return outcome
     verdict, why = compare_text(ref.text, answer)
-    if verdict is not True and context is not answer:
+    if verdict is not True and context is not None:
         v2, why2 = compare_text(ref.text, context)
         if v2 is True:
             return True, "string", why2 + " (whole response)", {"kind": "text"}
@@ -313,10 +517,10 @@ def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | Non
     if junk:
         return False, "junk", junk, answer, detail
     hedge = hedge_alternatives(answer)
-    if hedge and not re.search(r"\bor\b|\beither\b", ref.text, re.IGNORECASE) and ref.kind not in ("expression",):
+    if hedge and not re.search(r"\bor\b|\beither\b", ref.text, re.IGNORECASE) and ref.kind not in ("expression", "list"):
         if len({h.lower() for h in hedge}) > 1:
             return False, "hedge", f"offers {len(hedge)} answers: {', '.join(hedge[:5])}", answer, detail
-    context = answer
+    context = None
     if ex.method == "last_line":
         # No marker: the whole (tail of the) response is the answer; a buried string answer
         # is looked for there, numbers stay with the last line.

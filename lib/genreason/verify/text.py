@@ -43,8 +43,14 @@ def fold(text: str) -> str:
 
 
 def tokens(text: str, *, stem: bool = True) -> list[str]:
-    """Normalised words: folded, punctuation split, articles dropped, number words as digits."""
-    s = fold(text)
+    """Normalised words: folded, punctuation split, articles dropped, number words as digits.
+
+    Words glued together ("singerGladys", "Ledger1" with a citation mark) are split first.
+    """
+    s = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", text[:20000])
+    s = re.sub(r"(?<=[A-Za-z]{3})(?=\d{1,2}\b)", " ", s)
+    s = re.sub(r"(?<=[A-Za-z])_\{?(\d+)\}?", r"\1", s)  # H_2SO_4 -> H2SO4
+    s = fold(s)
     s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,234 -> 1234
     s = re.sub(r"'s\b", "", s)
     words = re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", s)
@@ -105,10 +111,11 @@ def parse_boolean(text: str) -> bool | None:
 
 
 _JUNK_PATTERNS = re.compile(
-    r"^(?:let'?s|let us|we (?:need|will|can|have)|first,?|to (?:solve|find|determine)|step \d|"
-    r"i (?:think|will|need|am|cannot|can't|don't)|solution|thinking|reasoning|hmm|okay|ok|sure|"
-    r"answer|final answer|the answer|n/?a|none|unknown|not sure|undefined|cannot be determined|"
-    r"insufficient information|\?+|\.+|…)\b",
+    r"^(?:let'?s (?:solve|think|start|begin|break|find|calculate|compute|work)|let us|"
+    r"we (?:need|will|can|have) to|first,? (?:we|let|i)\b|to (?:solve|find|determine|calculate) (?:this|the)|"
+    r"step \d|i (?:will|need to|cannot|can't|don't know|am not sure)|"
+    r"(?:solution|thinking|reasoning|hmm+|okay|ok|sure)\s*[:.,!]?$|(?:the |final )?answer\s*[:.]?$|"
+    r"n/?a$|none$|unknown$|not sure|cannot be determined|insufficient information|\?+$|\.+$|…$)",
     re.IGNORECASE,
 )
 
@@ -124,8 +131,10 @@ def junk_reason(answer: str, question: str, reference: str) -> str | None:
     low = fold(s).strip()
     ref_low = fold(reference).strip()
     if low != ref_low and _JUNK_PATTERNS.match(low) and not _JUNK_PATTERNS.match(ref_low):
-        if len(low) > 3 or low in {"n/a", "na", "?", "..."}:
-            return "a placeholder or the start of a solution, not an answer"
+        return "a placeholder or the start of a solution, not an answer"
+    unevaluated = re.compile(r"\\(?:int|iint|oint|sum|prod|lim)(?![A-Za-z])|\\frac\{d\}\{d[a-z]\}|\\frac\{\\partial")
+    if unevaluated.search(s) and not unevaluated.search(reference):
+        return "an unevaluated integral, sum or limit (the problem restated)"
     q = normalize(question)
     a = normalize(s)
     if len(a) >= 25 and q and (a == q or (len(a) >= 0.6 * len(q) and a in q)):
@@ -142,13 +151,14 @@ def hedge_alternatives(answer: str) -> list[str] | None:
     s = answer.strip()
     if not re.search(r"\bor\b|\beither\b", s, re.IGNORECASE):
         return None
-    if len(s) > 120:
+    if len(s) > 80:
         return None
     parts = [p.strip(" ,.;") for p in _HEDGE_SPLIT.split(s)]
     parts = [p for p in parts if p]
     if len(parts) == 2 and "," in parts[0]:
         parts = [x.strip() for x in parts[0].split(",") if x.strip()] + parts[1:]
-    if len(parts) < 2:
+    # Each alternative is itself a short answer ("3", "option B", "x = 8"), not a clause.
+    if len(parts) < 2 or any(len(p.split()) > 4 for p in parts):
         return None
     return parts
 
@@ -159,6 +169,20 @@ _NEGATORS = {"not", "no", "never", "neither", "nor", "t", "instead", "rather", "
 def _find(seq: list[str], sub: list[str]) -> list[int]:
     n = len(sub)
     return [i for i in range(len(seq) - n + 1) if seq[i : i + n] == sub] if n else []
+
+
+def _window_hit(a_tok: list[str], r_content: list[str]) -> int | None:
+    """Start of a short stretch of the answer holding every content word of the reference
+    ("Shinzo Abe, who was the Prime Minister" for "Prime Minister Shinzo Abe")."""
+    need = set(r_content)
+    if len(need) < 2:
+        return None
+    width = 2 * len(need) + 3
+    for i, t in enumerate(a_tok):
+        if t in need and need <= set(a_tok[i : i + width]):
+            if not set(a_tok[max(0, i - 3) : i]) & _NEGATORS:
+                return i
+    return None
 
 
 def compare_text(reference: str, answer: str, *, split_alts: bool = True) -> tuple[bool | None, str]:
@@ -186,11 +210,20 @@ def compare_text(reference: str, answer: str, *, split_alts: bool = True) -> tup
         hits = _find(a_tok, [t for t in r_tok if t not in _ARTICLES])
         if not hits and r_content != r_tok:
             hits = _find(a_tok, r_content)
+        if not hits and len(r_content) >= 3:
+            # "Wilhelm Röntgen" for "Wilhelm Conrad Röntgen": first and last name, middle dropped
+            hits = _find(a_tok, [r_content[0], r_content[-1]])
         for i in hits:
             before = set(a_tok[max(0, i - 3) : i])
             if before & _NEGATORS:
                 continue
             return True, f"reference {alt!r} appears in the answer"
+        window = _window_hit(a_tok, r_content)
+        if window is not None:
+            return True, f"all words of {alt!r} appear together in the answer"
+        if 0 < len(a_content) <= 3 and len(r_content) >= 2 and set(a_content) <= set(r_content) and a_content[-1] == r_content[-1]:
+            # A short answer naming the reference's head word ("Einstein", "The Chainsmokers")
+            return True, f"short form of {alt!r}"
         found = sum(1 for t in set(r_content) if t in set(a_content))
         best_overlap = max(best_overlap, found / len(set(r_content)))
     if best_overlap == 0:

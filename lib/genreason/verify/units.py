@@ -100,6 +100,8 @@ def parse_units(text: str) -> tuple[Any, str] | None:
         return None
     if not re.fullmatch(r"[A-Za-z_0-9 */()\-.+]+", s) or not re.search(r"[A-Za-z]", s):
         return None
+    if any(tok in _AMBIGUOUS_UNITS for tok in re.split(r"[\s*/()]+", s) if tok):
+        return None  # "km in that": "in" is a word here, not inches
     reg = unit_registry()
     for candidate in (s, _lower_names(s)):
         try:
@@ -116,7 +118,8 @@ def _lower_names(s: str) -> str:
 
 
 _LEADING_NUMBER = re.compile(
-    r"^\s*(?P<num>[-+−]?\s*(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d*)?|\.\d+)"
+    r"^\s*(?P<num>[-+−]?\s*(?:\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}|\d+\s*/\s*\d+(?![\d.])|"
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d*)?|\.\d+)"
     r"(?:\s*[eE][-+−]?\d+|\s*(?:\\times|\\cdot|×|·|\*)\s*10\s*\^\s*\{?\s*[-+−]?\d+\s*\}?)?)"
     r"\s*(?P<unit>.*)$",
     re.DOTALL,
@@ -161,7 +164,7 @@ def convert(pred: Quantity, ref: Quantity) -> Number | None:
         return None
     if not math.isfinite(value):
         return None
-    frac = Fraction(value).limit_denominator(10**12) if value != 0 else Fraction(0)
+    frac = Fraction(value)
     if pred.units == ref.units:
         return pred.number
     sig = pred.number.sig_figs
