@@ -1,0 +1,217 @@
+"""`genreason judge`: judge responses with a verifier, from a JSONL file or the database.
+
+    genreason judge --judge rule --in responses.jsonl --out judged.jsonl
+    genreason judge --judge rule --db data/genreason.duckdb            # stored candidates
+    genreason judge --judge rule --db data/genreason.duckdb --limit 500 --redo
+
+File mode: each input line is a JSON object with `question`, `reference` and `response`,
+optionally `answer_type` and `options` (a list of option texts, lettered A, B, ...) and `id`;
+other fields pass through. Each output line adds `verdict` (true, false or null = undecided),
+`extracted`, `reason` and `rule`. A malformed line stops the run with an error naming the
+file and line, before anything is judged.
+
+Database mode judges stored candidates (by default those this judge has not judged yet) in
+batches, and stores each batch's judgments at once, so an interrupted run resumes.
+
+The verifier is built by `build_verifier(args)` through the registry, so other judges
+("model", "hybrid") plug in by adding their options to `add_verifier_arguments`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from genreason.verify.judgment import Item, Judgment, Verifier
+from genreason.verify.registry import VERIFIERS, make_verifier
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_FIELDS = ("question", "reference", "response")
+ADDED_FIELDS = ("verdict", "extracted", "reason", "rule")
+
+
+class InputError(ValueError):
+    """A bad input row; the message names file and line."""
+
+
+def add_verifier_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options that choose and configure the verifier (extend here for model/hybrid)."""
+    parser.add_argument("--judge", default="rule", choices=sorted(VERIFIERS), help="which verifier judges (default: rule)")
+    parser.add_argument("--timeout", type=float, default=5.0, metavar="S", help="rule verifier: seconds per item before it is undecided (default 5)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N", help="rule verifier: worker processes (default: one per CPU core)")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_verifier_arguments(parser)
+    src = parser.add_mutually_exclusive_group(required=True)
+    src.add_argument("--in", dest="input", type=Path, metavar="FILE", help="JSONL file of items to judge")
+    src.add_argument("--db", nargs="?", const="", metavar="DB", help="judge stored candidates (default DB: $GENREASON_DB or data/genreason.duckdb)")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="JSONL output for --in (default: standard output)")
+    parser.add_argument("--limit", type=int, metavar="N", help="judge at most N items")
+    parser.add_argument("--redo", action="store_true", help="--db: judge again candidates this judge already judged")
+    parser.add_argument("--batch", type=int, default=512, metavar="N", help="items per batch (default 512)")
+    parser.add_argument("--detail", action="store_true", help="--in: also write `detail` (how each side was parsed)")
+
+
+def build_verifier(args: argparse.Namespace) -> Verifier:
+    """The verifier named by --judge, configured from the parsed options."""
+    if args.judge == "rule":
+        return make_verifier("rule", timeout_s=args.timeout, workers=args.workers)
+    return make_verifier(args.judge)
+
+
+def _options(value: Any, where: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(o, (str, int, float)) for o in value):
+        raise InputError(f"{where}: 'options' must be a list of option texts")
+    return tuple(str(o) for o in value) or None
+
+
+def read_items(path: Path) -> list[tuple[dict[str, Any], Item]]:
+    """Parse and validate every row of a JSONL file; InputError names the first bad line."""
+    rows: list[tuple[dict[str, Any], Item]] = []
+    try:
+        handle = open(path, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    with handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{lineno}"
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{where}: not valid JSON ({exc.msg})") from exc
+            if not isinstance(row, dict):
+                raise InputError(f"{where}: expected a JSON object")
+            missing = [f for f in REQUIRED_FIELDS if f not in row]
+            if missing:
+                raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
+            for f in REQUIRED_FIELDS:
+                if not isinstance(row[f], (str, int, float)) or isinstance(row[f], bool):
+                    raise InputError(f"{where}: field {f!r} must be text")
+            if not str(row["reference"]).strip():
+                raise InputError(f"{where}: empty 'reference'")
+            answer_type = row.get("answer_type")
+            if answer_type is not None and not isinstance(answer_type, str):
+                raise InputError(f"{where}: 'answer_type' must be text")
+            item_id = row.get("id")
+            rows.append(
+                (
+                    row,
+                    Item(
+                        question=str(row["question"]),
+                        reference=str(row["reference"]),
+                        response=str(row["response"]),
+                        answer_type=answer_type,
+                        options=_options(row.get("options"), where),
+                        item_id=str(item_id) if item_id is not None else f"line-{lineno}",
+                    ),
+                )
+            )
+    return rows
+
+
+def _batches(seq: list, size: int) -> Iterator[list]:
+    for start in range(0, len(seq), size):
+        yield seq[start : start + size]
+
+
+def output_row(row: dict[str, Any], judgment: Judgment, with_detail: bool) -> dict[str, Any]:
+    """The input row with the judgment's fields added (input fields kept unchanged)."""
+    out = dict(row)
+    out.update(verdict=judgment.verdict, extracted=judgment.extracted, reason=judgment.reason, rule=judgment.rule)
+    if with_detail:
+        out["detail"] = judgment.detail
+    return out
+
+
+def _summary(judgments: list[Judgment], seconds: float) -> str:
+    counts = Counter({True: "true", False: "false", None: "undecided"}[j.verdict] for j in judgments)
+    rate = len(judgments) / seconds if seconds > 0 else 0.0
+    parts = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("true", "false", "undecided"))
+    return f"judged {len(judgments)} items ({parts}) in {seconds:.1f}s, {rate:.0f}/s"
+
+
+def judge_file(args: argparse.Namespace, verifier: Verifier) -> int:
+    rows = read_items(args.input)
+    if args.limit is not None:
+        rows = rows[: args.limit]
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    started = time.perf_counter()
+    all_judgments: list[Judgment] = []
+    try:
+        for batch in _batches(rows, max(1, args.batch)):
+            judgments = verifier.verify_batch([item for _, item in batch])
+            all_judgments += judgments
+            for (row, _), judgment in zip(batch, judgments, strict=True):
+                out.write(json.dumps(output_row(row, judgment, args.detail), ensure_ascii=False, default=str) + "\n")
+            out.flush()
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(_summary(all_judgments, time.perf_counter() - started), file=sys.stderr)
+    return 0
+
+
+def judge_db(args: argparse.Namespace, verifier: Verifier) -> int:
+    from genreason import store
+
+    db = args.db or None
+    with store.connect(db, read_only=True) as con:
+        items = store.candidate_items(con, limit=args.limit, judge_missing=None if args.redo else verifier.name)
+    if not items:
+        print(f"nothing to judge: every stored candidate has a {verifier.name!r} judgment (use --redo)", file=sys.stderr)
+        return 0
+    run_id = store.new_run_id("judge")
+    started_at = datetime.now(timezone.utc)
+    started = time.perf_counter()
+    all_judgments: list[Judgment] = []
+    for batch in _batches(items, max(1, args.batch)):
+        judgments = verifier.verify_batch(batch)
+        all_judgments += judgments
+        # A short write per batch: nobody holds the database while judging runs.
+        with store.connect(db) as con:
+            store.save_judgments(con, judgments, run_id=run_id)
+        logger.info("stored %d/%d judgments", len(all_judgments), len(items))
+    seconds = time.perf_counter() - started
+    counts = Counter(str(j.verdict) for j in all_judgments)
+    with store.connect(db) as con:
+        store.record_run(
+            con, run_id, "judge",
+            config={"judge": verifier.name, "timeout": getattr(args, "timeout", None), "limit": args.limit, "redo": args.redo},
+            status="done", started_at=started_at, seconds=seconds,
+            counts={"judged": len(all_judgments), "true": counts.get("True", 0), "false": counts.get("False", 0), "undecided": counts.get("None", 0)},
+        )
+    print(_summary(all_judgments, seconds) + f"; stored as run {run_id}", file=sys.stderr)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        verifier = build_verifier(args)
+    except (ValueError, TypeError) as exc:
+        print(f"genreason judge: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.input is not None:
+            return judge_file(args, verifier)
+        return judge_db(args, verifier)
+    except InputError as exc:
+        print(f"genreason judge: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        close = getattr(verifier, "close", None)
+        if callable(close):
+            close()
