@@ -48,6 +48,21 @@ def add_verifier_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--judge", default="rule", choices=sorted(VERIFIERS), help="which verifier judges (default: rule)")
     parser.add_argument("--timeout", type=float, default=5.0, metavar="S", help="rule verifier: seconds per item before it is undecided (default 5)")
     parser.add_argument("--workers", type=int, default=None, metavar="N", help="rule verifier: worker processes (default: one per CPU core)")
+    add_model_arguments(parser)
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of the model verifier, used by --judge model and --judge hybrid."""
+    group = parser.add_argument_group("model verifier (--judge model / hybrid)")
+    group.add_argument("--backend", choices=["hf", "vllm", "openai"], default="hf",
+                       help="local transformers, local vLLM, or an OpenAI-compatible server (default hf)")
+    group.add_argument("--model", metavar="PATH_OR_NAME",
+                       help="verifier model: a local directory (hf, vllm) or the served model name (openai)")
+    group.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server, e.g. http://localhost:8000/v1")
+    group.add_argument("--max-new-tokens", type=int, default=1024, metavar="N",
+                       help="verifier decoding budget (default 1024; the paper used 1024-2048)")
+    group.add_argument("--send-rejected", action="store_true",
+                       help="hybrid: also send answers the rules rejected to the model")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +81,21 @@ def build_verifier(args: argparse.Namespace) -> Verifier:
     """The verifier named by --judge, configured from the parsed options."""
     if args.judge == "rule":
         return make_verifier("rule", timeout_s=args.timeout, workers=args.workers)
+    if args.judge in ("model", "hybrid"):
+        return build_model_judge(args)
     return make_verifier(args.judge)
+
+
+def build_model_judge(args: argparse.Namespace) -> Verifier:
+    """The model or hybrid verifier from the model options; ValueError when --model is missing."""
+    if not args.model:
+        raise ValueError(f"--judge {args.judge} needs --model PATH_OR_NAME (and --base-url for --backend openai)")
+    model_options = {"backend_name": args.backend, "model": args.model, "base_url": args.base_url,
+                     "max_new_tokens": args.max_new_tokens}
+    if args.judge == "model":
+        return make_verifier("model", **model_options)
+    rule = make_verifier("rule", timeout_s=args.timeout, workers=args.workers)
+    return make_verifier("hybrid", rule=rule, model_options=model_options, send_rejected=args.send_rejected)
 
 
 def _options(value: Any, where: str) -> tuple[str, ...] | None:
@@ -134,6 +163,11 @@ def output_row(row: dict[str, Any], judgment: Judgment, with_detail: bool) -> di
     out.update(verdict=judgment.verdict, extracted=judgment.extracted, reason=judgment.reason, rule=judgment.rule)
     if with_detail:
         out["detail"] = judgment.detail
+    if judgment.rule and judgment.rule.startswith(("model", "hybrid")):
+        # Model judges: the rendered verifier prompt and the model's raw output (None where the
+        # rules decided or nothing was extracted).
+        out["verifier_prompt"] = judgment.detail.get("prompt")
+        out["verifier_output"] = judgment.detail.get("output")
     return out
 
 
@@ -190,7 +224,8 @@ def judge_db(args: argparse.Namespace, verifier: Verifier) -> int:
     with store.connect(db) as con:
         store.record_run(
             con, run_id, "judge",
-            config={"judge": verifier.name, "timeout": getattr(args, "timeout", None), "limit": args.limit, "redo": args.redo},
+            config={"judge": verifier.name, "timeout": getattr(args, "timeout", None), "limit": args.limit, "redo": args.redo,
+                    "verifier": verifier.describe() if callable(getattr(verifier, "describe", None)) else None},
             status="done", started_at=started_at, seconds=seconds,
             counts={"judged": len(all_judgments), "true": counts.get("True", 0), "false": counts.get("False", 0), "undecided": counts.get("None", 0)},
         )
