@@ -7,6 +7,7 @@ sent is the paper's template, the full output is kept, and the verdict follows t
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -76,3 +77,53 @@ def test_hybrid_with_rules_and_the_tiny_model(tiny_dir):
     for j in routed:
         assert j.detail["prompt"].startswith("User: ### Question: ")
         assert j.verdict is parse_decision(j.detail["output"])[0]
+
+
+def test_judge_command_with_the_model_judge_writes_prompt_and_raw_output(tiny_dir, tmp_path, capsys):
+    from genreason.cli.main import main
+
+    rows = [
+        {"id": "r1", "question": "What is 2+2?", "reference": "4", "response": "so \\boxed{4}", "keep": 1},
+        {"id": "r2", "question": "Name a prime.", "reference": "7", "response": "no idea"},
+    ]
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert main(["judge", "--judge", "model", "--model", str(tiny_dir), "--max-new-tokens", "6",
+                 "--in", str(src), "--out", str(out)]) == 0
+    judged = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in judged] == ["r1", "r2"] and judged[0]["keep"] == 1
+    first = judged[0]
+    assert first["verifier_prompt"] == render_prompt("What is 2+2?", "4", "4")
+    assert isinstance(first["verifier_output"], str)
+    assert first["verdict"] is parse_decision(first["verifier_output"])[0]
+    assert first["rule"] == "model"
+
+    assert main(["judge", "--judge", "hybrid", "--in", str(src)]) == 2
+    assert "needs --model" in capsys.readouterr().err
+
+
+def test_judge_command_hybrid_over_the_store(tiny_dir, tmp_path):
+    from genreason import store
+    from genreason.cli.main import main
+
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"question": "What is 2+2?", "reference": "4", "response": "\\boxed{4}", "label": True},
+        {"question": "List two primes.", "reference": "2, 3", "response": "\\boxed{3 and 2}", "label": True},
+        {"question": "What is 3+3?", "reference": "6", "response": "\\boxed{5}", "label": False},
+    ]))
+    db = tmp_path / "store.duckdb"
+    assert main(["ingest", str(labels), "--db", str(db)]) == 0
+    assert main(["judge", "--judge", "hybrid", "--send-rejected", "--model", str(tiny_dir),
+                 "--max-new-tokens", "6", "--workers", "0", "--db", str(db)]) == 0
+    with store.connect(db, read_only=True) as con:
+        stored = store.load_judgments(con, "hybrid")
+        config = con.execute("SELECT config FROM stage_runs WHERE stage = 'judge'").fetchone()[0]
+    assert len(stored) == 3
+    assert {r["rule"] for r in stored} <= {"hybrid:rule", "hybrid:model"}
+    assert any(r["rule"] == "hybrid:model" for r in stored)  # the rejected 5 went to the model
+    for r in stored:
+        if r["rule"] == "hybrid:model":
+            assert r["detail"]["prompt"].startswith("User: ### Question: ")
+            assert "output" in r["detail"] and "rule_judgment" in r["detail"]
+    assert json.loads(config)["verifier"]["model"]["model"] == str(tiny_dir)

@@ -10,8 +10,9 @@ question restated, several answers at once with the reference among them, "not <
 ...), so every True verdict is a false positive. The design notes report 5.9-28.5% for the
 paper's verifier on such answers.
 
-The judge options (--judge, --backend, --model, --base-url, --max-new-tokens, --send-rejected)
-are shared with `genreason judge` through `add_judge_arguments` and `build_judge`.
+The judge options (--judge, --timeout, --workers, --backend, --model, --base-url,
+--max-new-tokens, --send-rejected) are those of `genreason judge` (`add_verifier_arguments`,
+`build_verifier` in genreason.cli.judge).
 """
 
 from __future__ import annotations
@@ -22,54 +23,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from genreason.verify.judgment import Verifier
-
-
-def add_judge_arguments(parser: argparse.ArgumentParser, *, default_judge: str = "rule") -> None:
-    """The options that choose and build a verifier (rule, model or hybrid)."""
-    parser.add_argument("--judge", choices=["rule", "model", "hybrid"], default=default_judge,
-                        help=f"which verifier judges (default {default_judge})")
-    add_model_arguments(parser)
-
-
-def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of the model verifier (used by --judge model and --judge hybrid)."""
-    group = parser.add_argument_group("model verifier (--judge model / hybrid)")
-    group.add_argument("--backend", choices=["hf", "vllm", "openai"], default="hf",
-                       help="model backend: local transformers, local vLLM, or an OpenAI-compatible server")
-    group.add_argument("--model", metavar="PATH_OR_NAME",
-                       help="verifier model: a local directory (hf, vllm) or the served model name (openai)")
-    group.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server, e.g. http://localhost:8000/v1")
-    group.add_argument("--max-new-tokens", type=int, default=1024, metavar="N",
-                       help="decoding budget of the verifier (default 1024; the paper used 1024-2048)")
-    group.add_argument("--send-rejected", action="store_true",
-                       help="hybrid: also send answers the rules rejected to the model")
-
-
-def build_judge(args: argparse.Namespace, judge: str | None = None) -> Verifier:
-    """The verifier the parsed options ask for; ValueError with advice when --model is missing."""
-    from genreason.verify.registry import make_verifier
-
-    judge = judge or args.judge
-    if judge == "rule":
-        return make_verifier("rule")
-    if not args.model:
-        raise ValueError(f"--judge {judge} needs --model PATH_OR_NAME (and --base-url for --backend openai)")
-    model_options: dict[str, Any] = {
-        "backend_name": args.backend,
-        "model": args.model,
-        "base_url": args.base_url,
-        "max_new_tokens": args.max_new_tokens,
-    }
-    if judge == "model":
-        return make_verifier("model", **model_options)
-    return make_verifier(
-        "hybrid", model_options=model_options, send_rejected=args.send_rejected
-    )
+from genreason.cli.judge import add_verifier_arguments, build_verifier
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_judge_arguments(parser)
+    add_verifier_arguments(parser)
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--in", dest="input", metavar="QUESTIONS",
                         help="questions file in any format `genreason ingest` reads (JSONL, Parquet, ...)")
@@ -115,11 +73,6 @@ def render_text(report: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     from genreason.verify.probe import questions_from_file, questions_from_store, run_probe
 
-    try:
-        verifier = build_judge(args)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     if args.input:
         path = Path(args.input)
         if not path.exists():
@@ -139,6 +92,11 @@ def run(args: argparse.Namespace) -> int:
         print("error: no questions with a reference answer to probe with", file=sys.stderr)
         return 1
     try:
+        verifier = build_verifier(args)
+    except (ValueError, TypeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
         report = run_probe(
             verifier,
             questions,
@@ -149,6 +107,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        close = getattr(verifier, "close", None)
+        if callable(close):
+            close()
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, default=str, ensure_ascii=False))
     else:

@@ -98,6 +98,13 @@ class HybridVerifier:
             "send_rejected": self.send_rejected,
         }
 
+    def close(self) -> None:
+        """Release what the two verifiers hold (the rule verifier's worker processes, clients)."""
+        for verifier in (self.rule, self.model):
+            close = getattr(verifier, "close", None)
+            if callable(close):
+                close()
+
     def _goes_to_model(self, judgment: Judgment) -> bool:
         return judgment.verdict is None or (self.send_rejected and judgment.verdict is False)
 

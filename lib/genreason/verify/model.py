@@ -160,6 +160,12 @@ class ModelVerifier:
             "temperature": self.params.temperature,
         }
 
+    def close(self) -> None:
+        """Release the backend's resources (an HTTP client), where it holds any."""
+        close = getattr(self.backend, "close", None)
+        if callable(close):
+            close()
+
     def verify_batch(self, items: Sequence[Item]) -> list[Judgment]:
         """Judge every item; all prompts go to the backend in one call."""
         judgments: list[Judgment | None] = [None] * len(items)
