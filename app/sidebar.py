@@ -8,12 +8,14 @@ whoever started the app, is always allowed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 import data
+from genreason import store
 from genreason.config import default_db_path
 from genreason.llm import BACKENDS
 from genreason.paths import PathNotAllowedError, allowed_roots, confine_path
@@ -106,3 +108,13 @@ def require_data() -> data.DbState:
         st.code(next_step, language="bash", wrap_lines=True)
         st.stop()
     return state
+
+
+def show_page(body: Callable[[data.DbState], None]) -> None:
+    """Run a page's body on the chosen database; a busy or broken store becomes a message."""
+    state = require_data()
+    try:
+        body(state)
+    except store.StoreError as exc:  # e.g. another process held the write lock too long
+        st.error(str(exc))
+        st.button("Try again")

@@ -169,16 +169,19 @@ def _question_view(state: data.DbState) -> None:
                 st.json({j["judge"]: j["detail"] for j in c["judgments"]}, expanded=False)
 
 
+def _page(state: data.DbState) -> None:
+    _restore_widgets()
+    all_values = data.facet_summary(state.path, state.version, QuestionFilter()).values
+    filters = _filters_form(all_values)
+    summary = data.facet_summary(state.path, state.version, filters)
+    st.caption(f"{summary.total:,} of {state.questions:,} questions match.")
+    for row in CHART_ROWS:
+        for slot, column in zip(st.columns(len(row)), row, strict=True):
+            with slot:
+                _chart(column, summary.counts[column], getattr(filters, column))
+    _table(state, filters, summary.total)
+    _question_view(state)
+
+
 st.title("Dataset")
-state = sidebar.require_data()
-_restore_widgets()
-all_values = data.facet_summary(state.path, state.version, QuestionFilter()).values
-filters = _filters_form(all_values)
-summary = data.facet_summary(state.path, state.version, filters)
-st.caption(f"{summary.total:,} of {state.questions:,} questions match.")
-for row in CHART_ROWS:
-    for slot, column in zip(st.columns(len(row)), row, strict=True):
-        with slot:
-            _chart(column, summary.counts[column], getattr(filters, column))
-_table(state, filters, summary.total)
-_question_view(state)
+sidebar.show_page(_page)

@@ -17,6 +17,7 @@ import streamlit as st
 
 import data
 from genreason.jobs import ACTIVE
+from genreason.store import StoreError
 from genreason.store.browse import QuestionFilter
 from genreason.verify.registry import VERIFIERS
 
@@ -105,8 +106,10 @@ def _queue(state: data.DbState, result: dict[str, Any], a: str, b: str) -> None:
     size = len(items)
     st.session_state["queue_pos"] = min(st.session_state.get("queue_pos", 1), size)
     nav = st.columns([1, 1, 1, 5], vertical_alignment="bottom")
-    nav[0].button("Previous", on_click=_step, args=(-1, size), disabled=st.session_state["queue_pos"] <= 1)
-    nav[1].button("Next", on_click=_step, args=(1, size), disabled=st.session_state["queue_pos"] >= size)
+    nav[0].button("Previous", key="queue_previous", on_click=_step, args=(-1, size),
+                  disabled=st.session_state["queue_pos"] <= 1)
+    nav[1].button("Next", key="queue_next", on_click=_step, args=(1, size),
+                  disabled=st.session_state["queue_pos"] >= size)
     nav[2].number_input("Item", min_value=1, max_value=size, key="queue_pos")
     shown = f" (the first {size:,} are queued)" if size < total else ""
     nav[3].caption(f"Item {st.session_state['queue_pos']} of {size:,}{shown}")
@@ -182,7 +185,11 @@ def _run_panel(state: data.DbState) -> None:
 
 
 def _jobs_body(db: str, polling: bool) -> None:
-    jobs = data.recent_jobs(db, limit=8)
+    try:
+        jobs = data.recent_jobs(db, limit=8)
+    except StoreError as exc:  # a writer holds the store; the next tick tries again
+        st.caption(f"Jobs unavailable for the moment: {exc}")
+        return
     active = any(j["state"] in ACTIVE for j in jobs)
     if active != polling:  # start or stop polling; a finished job also refreshes the page
         st.session_state["jobs_active"] = active
@@ -207,29 +214,32 @@ def _jobs_body(db: str, polling: bool) -> None:
             st.caption(f"run folder: {job['run_dir']}")
 
 
-st.title("Verifiers")
-state = sidebar.require_data()
-judges = data.judge_names(state.path, state.version)
-if len(judges) < 2:
-    st.info("Comparing needs two judges with stored verdicts; stored now: "
-            + (", ".join(f"`{j}`" for j in judges) or "none")
-            + ". Run a verifier below, or ingest labelled candidates "
-              "(`genreason ingest ... --judge reference`).")
-else:
-    # Default: a verifier (A) scored against people or imported labels (B) when there are any.
-    truth = next((j for j in TRUTH_JUDGES if j in judges), judges[1])
-    scored = next(j for j in judges if j != truth)
-    pick = st.columns(2)
-    judge_a = pick[0].selectbox("Judge A (scored)", judges, index=judges.index(scored), key="judge_a")
-    judge_b = pick[1].selectbox("Judge B (taken as truth)", judges, index=judges.index(truth),
-                                key="judge_b")
-    if judge_a == judge_b:
-        st.warning("Pick two different judges.")
+def _page(state: data.DbState) -> None:
+    judges = data.judge_names(state.path, state.version)
+    if len(judges) < 2:
+        st.info("Comparing needs two judges with stored verdicts; stored now: "
+                + (", ".join(f"`{j}`" for j in judges) or "none")
+                + ". Run a verifier below, or ingest labelled candidates "
+                  "(`genreason ingest ... --judge reference`).")
     else:
-        result = _comparison(state, judge_a, judge_b)
-        if result["metrics"]["n"]:
-            _queue(state, result, judge_a, judge_b)
-_run_panel(state)
-st.subheader("Jobs")
-polling = st.session_state.setdefault("jobs_active", False)
-st.fragment(run_every=1.0 if polling else None)(_jobs_body)(state.path, polling)
+        # Default: a verifier (A) scored against people or imported labels (B) when there are any.
+        truth = next((j for j in TRUTH_JUDGES if j in judges), judges[1])
+        scored = next(j for j in judges if j != truth)
+        pick = st.columns(2)
+        judge_a = pick[0].selectbox("Judge A (scored)", judges, index=judges.index(scored), key="judge_a")
+        judge_b = pick[1].selectbox("Judge B (taken as truth)", judges, index=judges.index(truth),
+                                    key="judge_b")
+        if judge_a == judge_b:
+            st.warning("Pick two different judges.")
+        else:
+            result = _comparison(state, judge_a, judge_b)
+            if result["metrics"]["n"]:
+                _queue(state, result, judge_a, judge_b)
+    _run_panel(state)
+    st.subheader("Jobs")
+    polling = st.session_state.setdefault("jobs_active", False)
+    st.fragment(run_every=1.0 if polling else None)(_jobs_body)(state.path, polling)
+
+
+st.title("Verifiers")
+sidebar.show_page(_page)

@@ -2,8 +2,10 @@
 
 The seeded store is the shipped sample (data/sample/) ingested with the ingest function that
 `genreason ingest ... --judge reference` calls, plus the rule verifier's judgments of the first
-80 candidates (so two judges disagree somewhere). Without the sample, a small fixture written
-here takes its place. It is built once per session and copied for each test.
+80 candidates, plus labels of a made-up second annotator (judge "annotator") on the first 40,
+ingested the same way, that contradict the reference on every fifth: the disagreement queue
+always has items, however well the rule verifier agrees. Without the sample, a small fixture
+written here takes its place. It is built once per session and copied for each test.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 APP_MAIN = REPO / "app" / "main.py"
 SAMPLE = REPO / "data" / "sample"
 RULE_JUDGED = 80
+ANNOTATOR, ANNOTATED, FLIP_EVERY = "annotator", 40, 5
 
 
 def _write_fixture(folder: Path) -> list[Path]:
@@ -70,6 +73,16 @@ def seed_store(db: Path, workdir: Path) -> None:
     judgments = RuleVerifier(workers=0).verify_batch(items)
     with store.connect(db) as con:
         store.save_judgments(con, judgments, run_id=store.new_run_id("judge"))
+        labelled = con.execute(
+            "SELECT c.id, c.question_id, c.model, c.response, j.verdict FROM candidates c "
+            "JOIN judgments j ON j.candidate_id = c.id AND j.judge = 'reference' "
+            "ORDER BY c.id LIMIT ?", [ANNOTATED]).fetchall()
+        labels = workdir / "annotator.jsonl"
+        labels.write_text("".join(json.dumps({
+            "id": cid, "question_id": qid, "model": model, "response": response,
+            "label": (not verdict) if i % FLIP_EVERY == 0 else verdict,
+        }) + "\n" for i, (cid, qid, model, response, verdict) in enumerate(labelled)))
+        ingest(con, [labels], IngestConfig(judge=ANNOTATOR, progress=False))
 
 
 @pytest.fixture(scope="session")

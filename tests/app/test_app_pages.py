@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from genreason.store import browse
 from genreason.verify.compare import compare_judges
 
 APP_MAIN = Path(__file__).resolve().parents[2] / "app" / "main.py"
+ANNOTATOR, ANNOTATED, FLIP_EVERY = "annotator", 40, 5  # as tests/app/conftest.py seeds them
 
 PAGES = ("pages/dataset.py", "pages/verifiers.py")
 
@@ -142,24 +144,34 @@ def test_a_database_path_outside_the_allowed_folders_is_refused(sample_db: Path)
     assert not Path("/etc/genreason-test.duckdb").exists()
 
 
+def shown_metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
 def test_verifiers_page_shows_the_comparison_of_the_lib(sample_db: Path) -> None:
     at = open_app("pages/verifiers.py")
-    assert at.selectbox(key="judge_a").value == "rule"
-    assert at.selectbox(key="judge_b").value == "reference"
-    with store.connect(sample_db, read_only=True) as con:
-        expected = compare_judges(con, "rule", "reference")
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Items judged by both"] == f"{expected.metrics['n']:,}"
-    assert metrics["Cohen's kappa"] == f"{expected.metrics['kappa']:.3f}"
-    assert f"Disagreements ({expected.n_disagreements:,})" in texts(at.subheader)
-    first = expected.disagreements[0]
-    assert first["item_id"] in texts(at.markdown)
+    # By default a verifier is scored against the reference labels.
+    assert (at.selectbox(key="judge_a").value, at.selectbox(key="judge_b").value) == ("rule", "reference")
+    for judge in ("rule", ANNOTATOR):
+        at.selectbox(key="judge_a").select(judge).run()
+        with store.connect(sample_db, read_only=True) as con:
+            expected = compare_judges(con, judge, "reference")
+        metrics = shown_metrics(at)
+        assert metrics["Items judged by both"] == f"{expected.metrics['n']:,}"
+        kappa = expected.metrics["kappa"]
+        assert metrics["Cohen's kappa"] == ("n/a" if kappa is None else f"{kappa:.3f}")
+        assert f"Disagreements ({expected.n_disagreements:,})" in texts(at.subheader)
+    assert expected.n_disagreements == len(range(0, ANNOTATED, FLIP_EVERY))
+    assert expected.disagreements[0]["item_id"] in texts(at.markdown)
+    at.button(key="queue_next").click().run()
+    assert expected.disagreements[1]["item_id"] in texts(at.markdown)
 
 
 def test_a_human_verdict_is_stored_in_the_store(sample_db: Path) -> None:
     at = open_app("pages/verifiers.py")
+    at.selectbox(key="judge_a").select(ANNOTATOR).run()
     with store.connect(sample_db, read_only=True) as con:
-        candidate = compare_judges(con, "rule", "reference").disagreements[0]["item_id"]
+        candidate = compare_judges(con, ANNOTATOR, "reference").disagreements[0]["item_id"]
     at.text_input(key=f"note_{candidate}").input("checked by hand").run()
     at.button(key="verdict_Incorrect").click().run()
     assert not at.exception
@@ -184,3 +196,92 @@ def test_comparison_needs_two_judges_and_says_so(app_env: Path) -> None:
     at = open_app("pages/verifiers.py")
     assert "Comparing needs two judges" in texts(at.info)
     assert not at.metric
+
+
+def _start_from_the_page(at: AppTest, judge: str, limit: int) -> AppTest:
+    at.switch_page("pages/verifiers.py").run()
+    at.selectbox(key="run_judge").select(judge).run()
+    at.number_input(key="run_limit").set_value(limit).run()
+    next(b for b in at.button if b.label.startswith("Judge ")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize(("backend", "model", "base_url", "message"), [
+    ("hf", "", "", "needs a model"),
+    ("hf", "/etc", "", "outside the allowed folders"),
+    ("openai", "served-name", "", "needs a base URL"),
+])
+def test_model_judging_needs_valid_sidebar_settings(
+    sample_db: Path, backend: str, model: str, base_url: str, message: str
+) -> None:
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60)
+    at.session_state["backend"], at.session_state["model"] = backend, model
+    at.session_state["base_url"] = base_url
+    at.run()
+    _start_from_the_page(at, "model", 2)
+    assert "not started" in texts(at.error) and message in texts(at.error)
+    with store.connect(sample_db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM jobs").fetchone()[0] == 0
+
+
+@pytest.mark.slow
+def test_a_model_job_with_the_sidebar_backend_runs_in_the_background(
+    sample_db: Path, app_env: Path
+) -> None:
+    import time
+
+    from genreason import jobs
+    from genreason.llm.tiny import TinyModelConfig, tiny_model_dir
+
+    model = tiny_model_dir(TinyModelConfig(), app_env / "models")  # inside an allowed folder
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60)
+    at.session_state["backend"], at.session_state["model"] = "hf", str(model)
+    at.run()
+    _start_from_the_page(at, "model", 2)
+    assert "Started job" in texts(at.success)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        with store.connect(sample_db, read_only=True) as con:
+            job = jobs.list_jobs(con)[0]
+        if job["state"] not in jobs.ACTIVE:
+            break
+        time.sleep(0.5)
+    log = (Path(job["run_dir"]) / "log.txt").read_text()
+    assert job["state"] == "done", log
+    assert job["config"]["options"] == {"backend_name": "hf", "model": str(model)}
+    with store.connect(sample_db, read_only=True) as con:
+        rows = con.execute("SELECT rule, detail FROM judgments WHERE judge = 'model'").fetchall()
+    assert len(rows) == 2  # the tiny model's verdicts are noise; the record of each is not
+    asked = [json.loads(detail) for _, detail in rows if json.loads(detail).get("prompt")]
+    assert asked, rows  # the sample's first candidates have answers to ask the model about
+    assert all(d["backend"] == "hf" and d["model"] == str(model) and isinstance(d["output"], str)
+               for d in asked)
+
+
+@pytest.mark.slow
+def test_a_store_held_by_a_writer_gives_a_message_not_an_exception(sample_db: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    at = open_app()
+    app_data = sys.modules["data"]  # the app's data module, as the running script imported it
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from genreason import store\n"
+         "with store.connect(sys.argv[1]):\n    print('held', flush=True); time.sleep(30)",
+         str(sample_db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        patience, app_data.READ_TIMEOUT_S = app_data.READ_TIMEOUT_S, 0.3
+        started = time.monotonic()
+        at.run()
+        assert time.monotonic() - started < 10
+        assert not at.exception
+        assert "is locked by" in texts(at.error) and f"PID {holder.pid}" in texts(at.error)
+    finally:
+        app_data.READ_TIMEOUT_S = patience
+        holder.kill()
+        holder.wait()
+    at.run()  # the writer is gone: the page is back
+    assert not at.error and at.dataframe

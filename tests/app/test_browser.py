@@ -149,11 +149,16 @@ def test_every_page_in_a_real_browser(running_app, browser_page, tmp_path: Path)
     page.reload()
     page.get_by_text(caption_text(total + 2, total + 2)).wait_for()
 
-    # Verifiers page: the comparison, then a verdict on the first disagreement.
+    # Verifiers page: the seeded second annotator against the reference labels (see conftest),
+    # then a verdict on the first disagreement.
     with store.connect(db, read_only=True) as con:
-        comparison = compare_judges(con, "rule", "reference")
+        comparison = compare_judges(con, "annotator", "reference")
     candidate = comparison.disagreements[0]["item_id"]
     page.goto(running_app.url + "/verifiers")
+    page.get_by_text("Items judged by both").wait_for()
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Judge A").click()
+    page.keyboard.type("annotator")
+    page.keyboard.press("Enter")
     page.get_by_text(f"Disagreements ({comparison.n_disagreements:,})").wait_for()
     page.get_by_text(f"{comparison.metrics['kappa']:.3f}").first.wait_for()
     wait_charts(page, 2)
