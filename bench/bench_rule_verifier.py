@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         by_rule: dict[str, list[int]] = {}
         for i, j in enumerate(judgments):
             by_rule.setdefault(j.rule or "?", []).append(i)
-        details += ["", f"by deciding rule: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(by_rule.items(), key=lambda kv: -len(kv[1]))), ""]
+        details += ["", "by deciding rule: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(by_rule.items(), key=lambda kv: -len(kv[1]))), ""]
         if name == "sample":
             cases = [LabelledItem(r.item, r.label, r.group, r.dataset) for r in load_sample(ROOT / "data" / "sample", limit=args.limit, group_by="case")]
             details += ["### sample: rule verifier by case", "", fmt_row(["case", "n", "accuracy", "precision", "recall", "undecided"]), fmt_row(["---"] * 6)]

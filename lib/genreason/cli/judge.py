@@ -26,7 +26,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -209,7 +209,7 @@ def judge_db(args: argparse.Namespace, verifier: Verifier) -> int:
         print(f"nothing to judge: every stored candidate has a {verifier.name!r} judgment (use --redo)", file=sys.stderr)
         return 0
     run_id = store.new_run_id("judge")
-    started_at = datetime.now(timezone.utc)
+    started_at = datetime.now(UTC)
     started = time.perf_counter()
     all_judgments: list[Judgment] = []
     for batch in _batches(items, max(1, args.batch)):

@@ -156,36 +156,66 @@ def _free(expr: Any) -> set:
     return set(getattr(expr, "free_symbols", set()))
 
 
-def _numeric_at(expr: Any, subs: dict) -> complex | None:
+def _value_at(expr: Any, subs: dict) -> Any:
+    """`expr` at a rational point: an exact Rational where the expression allows, else a
+    30-digit complex number; None where undefined."""
+    from sympy import Rational
+
+    try:
+        val = expr.xreplace(subs)
+        if isinstance(val, Rational):
+            return val
+        num = complex(val.evalf(30))
+    except Exception:
+        return None
+    if num != num or abs(num) == float("inf"):
+        return None
+    return num
+
+
+def _has_float(expr: Any) -> bool:
     from sympy import Float
 
     try:
-        val = complex(expr.xreplace({k: Float(v, 20) for k, v in subs.items()}).evalf(15))
+        return bool(expr.atoms(Float))
     except Exception:
-        return None
-    if val != val or abs(val) == float("inf"):
-        return None
-    return val
+        return False
+
+
+def _close(va: Any, vb: Any, rel: float) -> bool:
+    from sympy import Rational
+
+    if isinstance(va, Rational) and isinstance(vb, Rational):
+        return va == vb  # exact: (x+y)^30 + 1 is not (x+y)^30, however large
+    a, b = complex(va), complex(vb)
+    return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
 
 
 def _same_at_points(a: Any, b: Any, *, ratio: bool = False) -> bool | None:
-    """Numeric agreement at random points (or a constant ratio when `ratio`); None if unknown."""
+    """Agreement at random rational points (or a constant ratio when `ratio`); None if unknown.
+
+    Polynomials and rational functions are compared exactly; others to 1e-12 relative at 30
+    digits, or 1e-9 when a side holds a decimal constant (its binary rounding).
+    """
+    from sympy import Rational
+
     symbols = sorted(_free(a) | _free(b), key=lambda s: s.name)
+    rel = 1e-9 if _has_float(a) or _has_float(b) else 1e-12
     rng = random.Random(12345)
     checked, ratios = 0, []
     for _ in range(8):
-        subs = {sym: rng.uniform(0.3, 2.7) for sym in symbols}
-        va, vb = _numeric_at(a, subs), _numeric_at(b, subs)
+        subs = {sym: Rational(rng.randint(30, 270), rng.choice([97, 101, 103])) for sym in symbols}
+        va, vb = _value_at(a, subs), _value_at(b, subs)
         if va is None or vb is None:
             continue
         checked += 1
         if ratio:
-            if abs(vb) < 1e-12:
-                if abs(va) > 1e-9:
+            if abs(complex(vb)) < 1e-12:
+                if abs(complex(va)) > 1e-9:
                     return False
                 continue
-            ratios.append(va / vb)
-        elif abs(va - vb) > 1e-7 * max(1.0, abs(va), abs(vb)):
+            ratios.append(va / vb if isinstance(va, Rational) and isinstance(vb, Rational) else complex(va) / complex(vb))
+        elif not _close(va, vb, rel):
             return False
     if checked < 3:
         return None
@@ -193,7 +223,7 @@ def _same_at_points(a: Any, b: Any, *, ratio: bool = False) -> bool | None:
         if not ratios:
             return None
         r0 = ratios[0]
-        return abs(r0) > 1e-12 and all(abs(r - r0) <= 1e-7 * max(1.0, abs(r0)) for r in ratios)
+        return abs(complex(r0)) > 1e-12 and all(_close(r, r0, rel) for r in ratios)
     return True
 
 
@@ -292,6 +322,8 @@ def expressions_equivalent(ref: Any, pred: Any) -> tuple[bool | None, str]:
         diff = simplify(ref - pred)
         if diff == 0:
             return True, "difference simplifies to 0"
+        if diff.is_number and not _has_float(diff) and diff.is_zero is False:
+            return False, f"difference simplifies to the constant {str(diff)[:40]}"
     except Exception:
         pass
     same = _same_at_points(ref, pred)

@@ -37,7 +37,8 @@ class Extraction:
     """What was extracted from a response and by which rule.
 
     answer: the answer text, stripped; None when nothing was found.
-    method: "boxed", "boxed_multi", "boxed_empty" (answer None), "final_answer_line", "answer_is", "answer_line",
+    method: "boxed", "boxed_multi", "boxed_empty" (answer None), "unreadable" (answer None:
+        a very long response whose answer may lie outside the tail that is read), "final_answer_line", "answer_is", "answer_line",
         "choice_letter", "last_line" or "none".
     """
 
@@ -50,6 +51,7 @@ class Extraction:
 
 
 NONE = Extraction(None, "none")
+UNREADABLE = Extraction(None, "unreadable")
 
 _THINK_BLOCK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _BOX_START = re.compile(r"\\(?:boxed|fbox)\s*")
@@ -95,11 +97,21 @@ def extract_answer(response: str) -> Extraction:
 def _extract(response: str) -> Extraction:
     if not isinstance(response, str) or not response.strip():
         return NONE
-    text = strip_thinking(response)
-    if len(text) > TAIL_CHARS:
-        text = text[-TAIL_CHARS:]
+    text = strip_thinking(response).rstrip()
+    cut = len(text) > TAIL_CHARS
+    if cut:
+        head, text = text[:-TAIL_CHARS], text[-TAIL_CHARS:]
     if not text.strip():
         return NONE
+    found = _find_answer(text)
+    if found is NONE and cut and ("\\boxed" in head[-200_000:] or text.count("{") + text.count("}") > TAIL_CHARS // 4):
+        # An answer may exist beyond the part we read (a box opened long before the end,
+        # or a flood of braces): say so, rather than "no answer".
+        return UNREADABLE
+    return found
+
+
+def _find_answer(text: str) -> Extraction:
 
     boxed = _last_boxed(text)
     if boxed is not None:
@@ -113,6 +125,9 @@ def _extract(response: str) -> Extraction:
     ):
         found = _last_marker(pattern, text)
         if found is not None:
+            if method == "answer_is":
+                # "The answer is (H). The stimulation of ...": the answer ends with its sentence
+                found = re.split(r"(?<=[^\s.])\.\s+(?=[A-Z])", found, maxsplit=1)[0]
             return Extraction(found, method)
 
     tail = text[-1500:]
@@ -208,10 +223,17 @@ def _unbox(content: str) -> str:
     return s
 
 
+# "This answer is correct." is a model grading itself, not an answer.
+_SELF_GRADE = re.compile(r"^(?:not\s+)?(?:correct|incorrect|wrong|right|true|false)$", re.IGNORECASE)
+
+
 def _last_marker(pattern: re.Pattern[str], text: str) -> str | None:
     matches = list(pattern.finditer(text))
     for m in reversed(matches):
         ans = clean_answer(m.group("ans"))
+        before = text[max(0, m.start() - 6) : m.start()].lower()
+        if ans and _SELF_GRADE.match(ans) and re.search(r"\b(?:this|that|my|your)\s*$", before):
+            continue
         if ans:
             return ans[:MAX_ANSWER_CHARS]
         # "Final Answer:" on its own line: the answer is on the next non-empty line
@@ -226,6 +248,8 @@ def _last_marker(pattern: re.Pattern[str], text: str) -> str | None:
 def _last_line(text: str) -> str | None:
     for line in reversed(text.strip().split("\n")):
         ans = clean_answer(line)
+        if ans and _BOX_START.search(ans):
+            return None  # a box opened and never closed: a truncated answer is no answer
         if ans:
             if len(ans) <= MAX_LAST_LINE_CHARS:
                 return ans

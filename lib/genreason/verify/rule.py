@@ -31,7 +31,13 @@ from genreason.verify.expression import expressions_equivalent, to_sympy
 from genreason.verify.extract import extract_answer, strip_thinking
 from genreason.verify.judgment import NO_ANSWER, Item, Judgment
 from genreason.verify.numbers import Number, numbers_in_text, numbers_match, parse_number
-from genreason.verify.parse import Reference, infer_kind, list_elements, matrix_rows, parse_reference
+from genreason.verify.parse import (
+    Reference,
+    infer_kind,
+    list_elements,
+    matrix_rows,
+    parse_reference,
+)
 from genreason.verify.text import compare_text, hedge_alternatives, junk_reason, parse_boolean
 from genreason.verify.units import convert, parse_quantity, same_dimension, split_number_unit
 
@@ -202,7 +208,7 @@ def _quantity_after(text: str, num: Number) -> Any:
         return None
     rest = text[at:]
     for n_words in (3, 2, 1):
-        m = re.match(r"\S+(?:\s+\S+){0,%d}" % n_words, rest)
+        m = re.match(r"\S+(?:\s+\S+){0," + str(n_words) + "}", rest)
         if m:
             q = parse_quantity(m.group(0).rstrip(".,;"))
             if q is not None:
@@ -432,7 +438,8 @@ def _dispatch(ref: Reference, answer: str, context: str | None = None) -> Outcom
     """Compare `answer` with the parsed reference. `context` is the whole response when it
     has no answer marker (prose), else None."""
     outcome = _dispatch_typed(ref, answer, context)
-    if outcome[0] is not True and context is not None and ref.declared is None and ref.kind not in ("string", "choice", "boolean"):
+    distinctive = re.search(r"[A-Za-z]{3,}|\d{3,}", ref.text)  # not "x" or "3": those are everywhere
+    if outcome[0] is not True and context is not None and ref.declared is None and distinctive and ref.kind not in ("string", "choice", "boolean"):
         # Untyped reference, prose response (no answer marker): open-domain QA answers name
         # the reference in a sentence ("... released in theaters on June 22, 1984.").
         verdict, why = compare_text(ref.text, context)
@@ -509,6 +516,8 @@ def judge_with_reference(ref: Reference, item: Item, judge: str = "rule") -> Jud
 def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | None, dict[str, Any]]:
     ex = extract_answer(item.response)
     detail: dict[str, Any] = {"extraction": ex.method}
+    if ex.answer is None and ex.method == "unreadable":
+        return None, "unreadable", "the answer could not be read (over-long or unbalanced response)", None, detail
     if ex.answer is None:
         why = "empty \\boxed{}" if ex.method == "boxed_empty" else "no answer found in the response"
         return False, "no_answer", why, None, detail
