@@ -83,3 +83,11 @@ def test_database_path_judges_stored_candidates_and_resumes(tmp_path: Path) -> N
     with store.connect(db, read_only=True) as con:
         assert store.candidate_items(con, judge_missing="rule") == []
         assert len(store.load_judgments(con, "rule")) == total
+
+
+@pytest.mark.slow
+def test_notebook_runs_as_a_script() -> None:
+    notebook = Path(__file__).resolve().parents[2] / "notebooks" / "03_verify.py"
+    out = subprocess.run([sys.executable, str(notebook), "--limit", "30"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "accuracy" in out.stdout and "all" in out.stdout

@@ -173,3 +173,39 @@ def load_math_maj8(realdata: Path, *, limit: int | None = None, seed: int = 0) -
     if limit is not None and limit < len(out):
         out = out[: limit - limit % 8 or limit]  # keep whole 8-response groups
     return out
+
+
+def load_store_labelled(con, *, labels: str = "reference", limit: int | None = None) -> list[LabelledItem]:
+    """Stored candidates that judge `labels` marked true or false, grouped by answer type."""
+    from genreason import store
+
+    marked = {r["candidate_id"]: r["verdict"] for r in store.load_judgments(con, labels) if isinstance(r["verdict"], bool)}
+    items = store.candidate_items(con, candidate_ids=list(marked)) if marked else []
+    out = [LabelledItem(it, marked[it.item_id], it.answer_type or "?", "store") for it in items]
+    return out[:limit] if limit is not None else out
+
+
+def agreement_rows(verdicts: Sequence[bool | None], labelled: Sequence[LabelledItem]) -> list[dict[str, object]]:
+    """One row per group (and "all"): n, accuracy, precision, recall, undecided, false positives."""
+    return [{"group": g} | s.as_row() for g, s in scores_by_group(verdicts, labelled).items()]
+
+
+def disagreement_rows(judgments: Sequence, labelled: Sequence[LabelledItem], limit: int = 50) -> list[dict[str, object]]:
+    """Items where the verdict (undecided = not accepted) differs from the label."""
+    rows = []
+    for j, li in zip(judgments, labelled, strict=True):
+        if (j.verdict is True) != li.label:
+            rows.append(
+                {
+                    "group": li.group,
+                    "label": li.label,
+                    "verdict": j.verdict,
+                    "rule": j.rule,
+                    "reference": li.item.reference,
+                    "extracted": j.extracted,
+                    "reason": j.reason,
+                }
+            )
+            if len(rows) >= limit:
+                break
+    return rows
