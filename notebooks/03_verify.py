@@ -22,7 +22,12 @@ with app.setup:
     import plotly.express as px
 
     from genreason import store
-    from genreason.verify.labelled import agreement_rows, disagreement_rows, load_sample, load_store_labelled
+    from genreason.verify.labelled import (
+        agreement_rows,
+        disagreement_rows,
+        load_sample,
+        load_store_labelled,
+    )
     from genreason.verify.rule import RuleVerifier
 
 
