@@ -67,6 +67,8 @@ PATHOLOGICAL = [
     pytest.param("\\boxed{1000000!}", "3", id="huge-factorial"),
     pytest.param("\\boxed{(10^{9})!}", "x^2", id="factorial-of-power"),
     pytest.param("\\boxed{2^{1000000000}}", "2", id="huge-exponent"),
+    pytest.param("\\boxed{(999^{999})^{999}}", "2", id="power-of-a-power"),
+    pytest.param("\\boxed{\\binom{999999}{499999}}", "2", id="huge-binomial"),
     pytest.param("\\boxed{" + "{" * 50_000 + "1" + "}" * 50_000 + "}", "1", id="100KB-nested-braces"),
     pytest.param("\\boxed{" + "(" * 3000 + "x" + ")" * 3000 + "}", "x", id="deep-parentheses"),
     pytest.param("\\boxed{" + "x+" * 5000 + "x}", "x", id="long-sum"),
@@ -82,9 +84,9 @@ def test_pathological_inputs_end_undecided_quickly(verifier: RuleVerifier, respo
 
 
 def test_an_item_over_the_time_limit_is_undecided_and_the_rest_still_judged() -> None:
-    # A nested trigonometric power takes sympy most of a second; with a 0.05 s limit the
-    # worker is killed and replaced, the item is undecided and its neighbours are judged.
-    slow = "\\boxed{\\sin(\\sin(\\sin(\\sin(\\sin(\\sin(\\sin(\\sin(x))))))))^{999}}"
+    # A 30,000-digit binomial takes sympy most of a second; with a 0.05 s limit the worker
+    # is killed and replaced, the item is undecided and its neighbours are still judged.
+    slow = "\\boxed{\\binom{99999}{49999}}"
     items = [Item("q", "18", "\\boxed{18}"), Item("q", "x", slow), Item("q", "x", "\\boxed{x}"), Item("q", "5", "\\boxed{6}")]
     with RuleVerifier(timeout_s=0.05, workers=1) as v:
         v.verify_batch([Item("q", "1", "\\boxed{1}")])  # start the worker outside the timed part

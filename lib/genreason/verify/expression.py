@@ -28,9 +28,11 @@ MAX_BRACE_DEPTH = 40
 
 # Numeric power towers ("9^9^9^9", "2^{3^{4}}", "9**9**9") would make sympy build huge integers.
 _TOWER = re.compile(
-    r"\d\s*\)?\s*\}?\s*(?:\^|\*\*)\s*\{?\s*\(?\s*[\d.]+\s*\)?\s*\}?\s*(?:\^|\*\*)"
+    r"\d[\s)}]*(?:\^|\*\*)[\s{(]*[\d.]+[\s)}]*(?:\^|\*\*)"
     r"|(?:\^|\*\*)\s*[{(]\s*[\d.]+\s*(?:\^|\*\*)"
 )
+# Binomials of huge numbers: \binom{999999}{499999} is a 300,000-digit integer (a minute of CPU).
+_BIG_BINOM = re.compile(r"\\[dt]?binom\s*\{\s*\d{6,}|\\choose\s*\d{6,}|\{\s*\d{6,}\s*\\choose")
 _BIG_EXP = re.compile(r"(?:\^|\*\*)\s*\{?\s*\(?\s*-?\s*\d{4,}")
 _BIG_FACT = re.compile(r"\d{4,}\s*!|\}\s*!|\)\s*!")
 _FUNCS = {
@@ -61,6 +63,8 @@ def refuse_reason(text: str) -> str | None:
         return "exponent too large"
     if _BIG_FACT.search(text):
         return "factorial too large"
+    if _BIG_BINOM.search(text):
+        return "binomial too large"
     return None
 
 
@@ -143,6 +147,15 @@ def to_sympy(text: str) -> tuple[Any | None, str]:
     candidates = [s]
     if "\\" not in s and re.search(r"[A-Za-z]{2,}|\*\*|\^\(|[π√×·]", s):
         candidates.insert(0, plain_to_latex(s))
+    from genreason.verify.mathparse import Unsupported, fast_parse
+
+    for cand in candidates:
+        try:
+            return fast_parse(cand), "fast parser"
+        except Unsupported:
+            pass
+        except Exception as exc:  # sympy refused a construct (e.g. 1/0): let latex2sympy try
+            logger.debug("fast parser: %s on %r", type(exc).__name__, cand)
     for cand in candidates:
         try:
             return latex2sympy(cand), "latex2sympy"
