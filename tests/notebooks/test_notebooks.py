@@ -1,0 +1,55 @@
+"""Every stage notebook runs as a plain script on a real store (`python notebooks/NN_x.py ...`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from genreason import store
+from genreason.ingest import IngestConfig, ingest
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("nb") / "nb.duckdb"
+    with store.connect(db) as con:
+        ingest(con, [SAMPLE / "questions.jsonl", SAMPLE / "candidates.jsonl"], IngestConfig(judge="reference", progress=False))
+    return db
+
+
+def _run(notebook: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    return subprocess.run([sys.executable, str(REPO / "notebooks" / notebook), *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_notebook_list_is_covered() -> None:
+    assert {p.name for p in (REPO / "notebooks").glob("*.py")} == {"01_ingest.py", "03_verify.py", "03b_verify_model.py"}
+
+
+def test_ingest_notebook(tmp_path: Path) -> None:
+    db = tmp_path / "ingest.duckdb"
+    result = _run("01_ingest.py", "--db", str(db), "--path", str(SAMPLE / "questions.jsonl"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    with store.connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM questions").fetchone()[0] > 300
+
+
+@pytest.mark.slow
+def test_verify_notebook(sample_db: Path) -> None:
+    result = _run("03_verify.py", "--db", str(sample_db), "--limit", "40")
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_model_verify_notebook(sample_db: Path) -> None:
+    result = _run("03b_verify_model.py", "--db", str(sample_db), "--limit", "12", "--max-new-tokens", "8",
+                  "--probe-questions", "2")
+    assert result.returncode == 0, result.stderr[-2000:]
