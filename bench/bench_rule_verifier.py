@@ -56,33 +56,32 @@ def squad_normalize(text: str) -> str:
     return " ".join(s.split())
 
 
-def contains_judge(items: list[Item], split_alternatives: bool) -> list[bool]:
-    out = []
+def contains_judge(items: list[Item], split_alternatives: bool) -> tuple[list[bool], list[float]]:
+    verdicts, seconds = [], []
     for it in items:
+        t = time.perf_counter()
         alts = it.reference.split("/") if split_alternatives else [it.reference]
         resp = squad_normalize(it.response)
-        out.append(any(squad_normalize(a) and squad_normalize(a) in resp for a in alts))
-    return out
+        verdicts.append(any(squad_normalize(a) and squad_normalize(a) in resp for a in alts))
+        seconds.append(time.perf_counter() - t)
+    return verdicts, seconds
 
 
-def math_verify_judge(items: list[Item], split_alternatives: bool) -> list[bool]:
+def math_verify_judge(items: list[Item], split_alternatives: bool) -> tuple[list[bool], list[float]]:
     from math_verify import parse, verify
 
-    out = []
+    verdicts, seconds = [], []
     for it in items:
+        t = time.perf_counter()
         alts = it.reference.split("/") if split_alternatives else [it.reference]
         try:
             pred = parse(it.response)
             ok = any(verify(parse(a), pred) for a in alts)
         except Exception:
             ok = False
-        out.append(bool(ok))
-    return out
-
-
-def rule_items(items: list[Item], split_alternatives: bool) -> list[Item]:
-    # The rule verifier reads "/" alternatives of string references itself.
-    return items
+        verdicts.append(bool(ok))
+        seconds.append(time.perf_counter() - t)
+    return verdicts, seconds
 
 
 def load_all(args: argparse.Namespace) -> dict[str, list[LabelledItem]]:
@@ -105,6 +104,10 @@ def load_all(args: argparse.Namespace) -> dict[str, list[LabelledItem]]:
         if rows:
             sets[name] = rows
     return sets
+
+
+def _f(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def fmt_row(cells: list[object]) -> str:
@@ -138,6 +141,15 @@ def main(argv: list[str] | None = None) -> int:
         f"rule verifier on {verifier._pool.n_workers if verifier._pool else 0} worker processes "
         "(pool started before timing), math-verify single process as in the paper's code.",
         "",
+        "Datasets and labels: gsm8k = OpenAI GSM8K model solutions, reference = number after "
+        "`A:`/`####` of the ground truth, label = the file's `is_correct` (seeded sample); "
+        "evouna_nq = EVOUNA NQ, human labels (rows whose `judge` is a bool), `/`-separated "
+        "golden-answer alternatives accepted by all three judges; mmlu_pro = Llama-3.1-8B-Instruct "
+        "outputs, reference = the letter `answer` with `options`, label = the file's regex-extracted "
+        "`pred` equals `answer` (the harness regex, not a human); math_maj8 = Qwen2.5-Math example, "
+        "100 MATH problems x 8 responses (the 8-responses-per-question batch), label = its rule "
+        "grader's `score`; sample = data/sample labelled candidates (hand-labelled).",
+        "",
         "## Per dataset",
         "",
         fmt_row(["dataset", "n", "judge", "accuracy", "precision", "recall", "undecided", "judgments/s"]),
@@ -149,36 +161,51 @@ def main(argv: list[str] | None = None) -> int:
         items = [r.item for r in rows]
         labels = [r.label for r in rows]
         split = name == "evouna_nq"
-        results: dict[str, tuple[list, float]] = {}
+        results: dict[str, tuple[list, float, list[float]]] = {}
         t = time.perf_counter()
-        judgments = verifier.verify_batch(rule_items(items, split))
-        results["rule"] = ([j.verdict for j in judgments], time.perf_counter() - t)
-        if "math_verify" in args.judges:
-            t = time.perf_counter()
-            results["math_verify"] = (math_verify_judge(items, split), time.perf_counter() - t)
-        if "contains" in args.judges:
-            t = time.perf_counter()
-            results["contains"] = (contains_judge(items, split), time.perf_counter() - t)
+        judgments = verifier.verify_batch(items)
+        results["rule"] = ([j.verdict for j in judgments], time.perf_counter() - t, [j.cost.get("seconds", 0.0) for j in judgments])
+        for judge, fn in (("math_verify", math_verify_judge), ("contains", contains_judge)):
+            if judge in args.judges:
+                t = time.perf_counter()
+                verdicts, per_item = fn(items, split)
+                results[judge] = (verdicts, time.perf_counter() - t, per_item)
         summary[name] = {}
-        for judge, (verdicts, secs) in results.items():
+        for judge, (verdicts, secs, _) in results.items():
             s = score(verdicts, labels)
             rate = len(items) / secs if secs else float("inf")
             summary[name][judge] = (s, rate)
-            lines.append(fmt_row([name, s.n, judge, f"{s.accuracy:.3f}", f"{s.precision:.3f}", f"{s.recall:.3f}", s.undecided, f"{rate:,.0f}"]))
-        rv = [j.verdict for j in judgments]
-        details += [f"### {name}: rule verifier by group", "", fmt_row(["group", "n", "accuracy", "precision", "recall", "undecided"]), fmt_row(["---"] * 6)]
-        for g, s in scores_by_group(rv, rows).items():
-            details.append(fmt_row([g, s.n, f"{s.accuracy:.3f}", f"{s.precision:.3f}", f"{s.recall:.3f}", s.undecided]))
-        by_rule: dict[str, list[int]] = {}
-        for i, j in enumerate(judgments):
-            by_rule.setdefault(j.rule or "?", []).append(i)
-        details += ["", "by deciding rule: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(by_rule.items(), key=lambda kv: -len(kv[1]))), ""]
+            lines.append(fmt_row([name, s.n, judge, f"{s.accuracy:.3f}", _f(s.precision), _f(s.recall), s.undecided, f"{rate:,.0f}"]))
+        group_name = "answer type" if name == "sample" else "group"
+        details += [
+            f"### {name}: by {group_name}",
+            "",
+            "Throughput here is items per CPU-second of judging work (the rule verifier's "
+            "in-worker time; math-verify's per-call time), not wall clock.",
+            "",
+            fmt_row([group_name, "n", "judge", "accuracy", "precision", "recall", "undecided", "items/CPU-s"]),
+            fmt_row(["---"] * 8),
+        ]
+        groups: dict[str, list[int]] = {}
+        for i, r in enumerate(rows):
+            groups.setdefault(r.group or "?", []).append(i)
+        for g, idx in sorted(groups.items()):
+            for judge, (verdicts, _, per_item) in results.items():
+                s = score([verdicts[i] for i in idx], [labels[i] for i in idx])
+                cpu = sum(per_item[i] for i in idx)
+                details.append(fmt_row([g, s.n, judge, f"{s.accuracy:.3f}", _f(s.precision), _f(s.recall), s.undecided,
+                                        f"{len(idx) / cpu:,.0f}" if cpu else "-"]))
+        by_rule: dict[str, int] = {}
+        for j in judgments:
+            by_rule[j.rule or "?"] = by_rule.get(j.rule or "?", 0) + 1
+        details += ["", "rule verifier, by deciding rule: " + ", ".join(f"{k} {v}" for k, v in sorted(by_rule.items(), key=lambda kv: -kv[1])), ""]
         if name == "sample":
-            cases = [LabelledItem(r.item, r.label, r.group, r.dataset) for r in load_sample(ROOT / "data" / "sample", limit=args.limit, group_by="case")]
-            details += ["### sample: rule verifier by case", "", fmt_row(["case", "n", "accuracy", "precision", "recall", "undecided"]), fmt_row(["---"] * 6)]
+            cases = load_sample(ROOT / "data" / "sample", limit=args.limit, group_by="case")
             case_verdicts = [j.verdict for j in verifier.verify_batch([c.item for c in cases])]
+            details += ["### sample: rule verifier by case (the sample's `case` field)", "",
+                        fmt_row(["case", "n", "accuracy", "precision", "recall", "undecided"]), fmt_row(["---"] * 6)]
             for g, s in scores_by_group(case_verdicts, cases).items():
-                details.append(fmt_row([g, s.n, f"{s.accuracy:.3f}", f"{s.precision:.3f}", f"{s.recall:.3f}", s.undecided]))
+                details.append(fmt_row([g, s.n, f"{s.accuracy:.3f}", _f(s.precision), _f(s.recall), s.undecided]))
             details.append("")
         if args.misses:
             shown = 0
@@ -193,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         (rs, rr), (ms, mr) = res["rule"], res["math_verify"]
         ratio = lambda a, b: f"{a / b:.2f}" if b else "inf"  # noqa: E731
-        lines.append(fmt_row([name, ratio(rs.accuracy, ms.accuracy), ratio(rs.recall, ms.recall), ratio(rr, mr)]))
+        lines.append(fmt_row([name, ratio(rs.accuracy, ms.accuracy), ratio(rs.recall or 0, ms.recall or 0), ratio(rr, mr)]))
     lines += ["", "## Breakdowns", ""] + details
     verifier.close()
     report = "\n".join(lines) + "\n"

@@ -36,8 +36,8 @@ class Scores:
 
     n: int
     accuracy: float
-    precision: float
-    recall: float
+    precision: float | None  # None when nothing was accepted (undefined)
+    recall: float | None  # None when there are no positives
     undecided: int
     true_pos: int
     false_pos: int
@@ -46,8 +46,8 @@ class Scores:
         return {
             "n": self.n,
             "accuracy": round(self.accuracy, 4),
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
+            "precision": None if self.precision is None else round(self.precision, 4),
+            "recall": None if self.recall is None else round(self.recall, 4),
             "undecided": self.undecided,
             "false_pos": self.false_pos,
         }
@@ -65,8 +65,8 @@ def score(verdicts: Sequence[bool | None], labels: Sequence[bool]) -> Scores:
     return Scores(
         n=n,
         accuracy=(tp + tn) / n if n else 0.0,
-        precision=tp / (tp + fp) if tp + fp else 0.0,
-        recall=tp / pos if pos else 0.0,
+        precision=tp / (tp + fp) if tp + fp else None,
+        recall=tp / pos if pos else None,
         undecided=sum(1 for v in verdicts if v is None),
         true_pos=tp,
         false_pos=fp,

@@ -186,10 +186,14 @@ class _Parser:
             if tok == "\\log" and self.peek() == "_":
                 self.take("_")
                 base = self.group_or_token()
-            return self.sp.log(self.call_argument(), base)
+            power = self._function_power()
+            value = self.sp.log(self.call_argument(), base)
+            return value if power is None else value**power
         if tok.startswith("\\") and tok[1:] in _FUNCS:
             self.take()
-            return getattr(self.sp, _FUNCS[tok[1:]])(self.call_argument())
+            power = self._function_power()
+            value = getattr(self.sp, _FUNCS[tok[1:]])(self.call_argument())
+            return value if power is None else value**power
         if tok == "\\pi":
             self.take()
             return self.sp.pi
@@ -199,12 +203,41 @@ class _Parser:
         return self.atom_token(self.take())
 
     def call_argument(self) -> Any:
-        # Only parenthesised or braced arguments: "\sin x y" is ambiguous, latex2sympy decides.
+        """A function's argument. Without parentheses latex2sympy reads the product (and
+        quotient) that follows, up to "+"/"-" or the next function: "\\sin 2x \\cos x" is
+        sin(2x)cos(x), "\\sin x / 2" is sin(x/2)."""
         if self.peek() == "(":
             return self.atom()
         if self.peek() == "{":
             return self.braced()
-        raise Unsupported("function argument without parentheses")
+        if self.peek() in ("-", "+"):
+            sign = self.take()
+            inner = self.call_argument()
+            return -inner if sign == "-" else inner
+        value = self._bare_product()
+        while self.peek() in ("*", "/", "\\cdot", "\\times"):
+            op = self.take()
+            rhs = self._bare_product()
+            value = value / rhs if op == "/" else value * rhs
+        return value
+
+    def _bare_product(self) -> Any:
+        value = self.power()
+        while self._starts_atom(self.peek()) and not self._is_function(self.peek()):
+            if re.match(r"[\d.]", self.peek() or ""):
+                raise Unsupported("two numbers side by side")
+            value = value * self.power()
+        return value
+
+    def _is_function(self, tok: str | None) -> bool:
+        return bool(tok) and tok.startswith("\\") and (tok[1:] in _FUNCS or tok in ("\\ln", "\\log", "\\sqrt"))
+
+    def _function_power(self) -> Any:
+        """The n of "\\sin^n x" (applied to the function's value), or None."""
+        if self.peek() != "^":
+            return None
+        self.take("^")
+        return self.group_or_token()
 
     def subscripted(self, name: str) -> Any:
         if self.peek() == "_":
@@ -223,9 +256,13 @@ class _Parser:
                 name = f"{name}_{tok}".lower()
             else:
                 raise Unsupported("subscript")
-        if self.peek() == "(":
-            raise Unsupported("a name followed by '(' (function or product): latex2sympy decides")
+        if self.peek() == "(" and self._single_token_in_parens():
+            # "f(x)", "y(t)", "x(2)": latex2sympy reads a function application
+            raise Unsupported("a name applied to one token: latex2sympy decides")
         return self.sp.Symbol(name)
+
+    def _single_token_in_parens(self) -> bool:
+        return self.i + 2 < len(self.toks) and self.toks[self.i + 2] == ")"
 
     def atom_token(self, tok: str) -> Any:
         if re.fullmatch(r"\d+", tok):
