@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import platform
 import re
 import string
 import sys
@@ -136,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         "# Rule verifier benchmark",
         "",
         f"Command: `.venv/bin/python bench/bench_rule_verifier.py {' '.join(sys.argv[1:] if argv is None else argv)}`",
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} CPU cores, "
+        f"load average {os.getloadavg()[0]:.2f} at start, Python {platform.python_version()}.",
         "",
         "Undecided counts as not accepted. Throughput = judgments per second, wall clock, "
         f"rule verifier on {verifier._pool.n_workers if verifier._pool else 0} worker processes "
