@@ -71,6 +71,12 @@ CASES = [
     ("q", "B", "Multiple Choice", ("Oxygen", "Nitrogen", "Argon"), "The answer is B) Oxygen", False, "mc-letter-and-text-disagree"),
     ("q", "B", "Multiple Choice", ("Oxygen", "Nitrogen", "Argon"), "so the correct option is B.", True, "mc-option-B-sentence"),
     ("q", "C", "Multiple Choice", ("1", "2", "3.0"), "\\boxed{3}", True, "mc-numeric-option-text"),
+    ("Which gas?\nA) Oxygen\nB) Nitrogen\nC) Argon", "B", "Multiple Choice", None, "Final Answer: Nitrogen", True,
+     "mc-options-read-from-the-question"),
+    ("Which gas?\nA) Oxygen\nB) Nitrogen\nC) Argon", "B", "Multiple Choice", None, "Final Answer: Argon", False,
+     "mc-options-from-question-wrong-text"),
+    ("q", "(B) 42", "Multiple Choice", None, "\\boxed{42}", True, "mc-reference-with-text-no-options"),
+    ("q", "(B) 42", "Multiple Choice", None, "\\boxed{C}", False, "mc-reference-with-text-other-letter"),
     # strings
     ("Who?", "Wilhelm Conrad Röntgen", "String", None, "Final Answer: Wilhelm Röntgen", True, "string-middle-name-dropped"),
     ("Where?", "Kanawha River/Kanawha", "String", None, "The answer is the Kanawha.", True, "string-slash-alternatives"),
@@ -95,6 +101,17 @@ def test_typed_rule(question, reference, answer_type, options, response, expecte
     assert (j.verdict is True) == expected, (j.verdict, j.rule, j.reason, j.extracted)
     if not expected:
         assert j.verdict is not True
+
+
+@pytest.mark.parametrize(("question", "options"), [
+    ("Which is largest? A. 12 B. 14 C. 16", ("12", "14", "16")),
+    ("Pick one:\n(A) red\n(B) green", ("red", "green")),
+    ("Plan B. is better than plan A. here", None),
+], ids=["inline", "one-per-line", "stray-letters"])
+def test_options_from_question(question: str, options) -> None:
+    from genreason.verify.choice import options_from_question
+
+    assert options_from_question(question) == options
 
 
 def test_declared_type_and_inferred_type_agree() -> None:

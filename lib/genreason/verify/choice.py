@@ -132,3 +132,25 @@ def compare_choice(
     if choice.letter == ref_letter:
         return True, f"chose {choice.letter}, the reference option", detail
     return False, f"chose {choice.letter}, reference is {ref_letter}", detail
+
+
+_INLINE_OPTION = re.compile(r"(?:^|\n|\s)\(?([A-J])[\).:]\s+(.+?)(?=(?:\n|\s)\(?[A-J][\).:]\s|\n\n|$)", re.DOTALL)
+
+
+def options_from_question(question: str) -> tuple[str, ...] | None:
+    """Options written inside the question ("A. 12  B. 14 ..." or one per line), in order.
+
+    Only a run that starts at A and goes on letter by letter counts, so a stray "B." in the
+    text is not read as an option list.
+    """
+    found = [(m.group(1), m.group(2).strip()) for m in _INLINE_OPTION.finditer(question[-4000:])]
+    # the last run A, B, C, ... (questions sometimes quote letters before listing options)
+    run: list[str] = []
+    for letter, text in found:
+        if letter == "A":
+            run = [text]
+        elif run and LETTERS.index(letter) == len(run):
+            run.append(text)
+    if len(run) < 2:
+        return None
+    return tuple(t.rstrip(" ;,") for t in run)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from genreason.verify.choice import parse_choice
+from genreason.verify.choice import options_from_question, parse_choice
 from genreason.verify.numbers import Number, parse_number
 from genreason.verify.text import parse_boolean
 from genreason.verify.units import Quantity, parse_quantity
@@ -183,8 +183,8 @@ def infer_kind(reference: str, options: tuple[str, ...] | None = None) -> str:
     s = reference.strip()
     if options and parse_choice(s, options) is not None:
         return "choice"
-    if re.fullmatch(r"\(?[A-J]\)?", s):
-        return "choice"
+    if re.fullmatch(r"\(?[A-J]\)?", s) or (re.match(r"^\(?[A-J][).:]\s", s) and parse_choice(s) is not None):
+        return "choice"  # "B", "(B)", "(B) 42"
     if parse_boolean(s) is not None and len(s.split()) <= 2:
         return "boolean"
     num = parse_number(s)
@@ -233,6 +233,8 @@ def parse_reference(
 ) -> Reference:
     """Parse a reference answer once: its kind and the typed values comparisons need."""
     declared = declared_kind(answer_type)
+    if declared == "choice" and not options:
+        options = options_from_question(question)  # "A. 12  B. 14 ..." written in the question
     inferred = infer_kind(reference, options)
     kind = declared or inferred
     # A declared type the reference does not fit: follow what the reference is.
@@ -260,6 +262,8 @@ def parse_reference(
     elif kind == "choice":
         choice = parse_choice(reference, options)
         ref.letter = choice.letter if choice else None
+        if choice is not None and choice.text:
+            ref.cache["choice_text"] = choice.text  # "(B) 42" without options: compare 42 too
     elif kind == "boolean":
         ref.boolean = parse_boolean(reference)
     return ref

@@ -251,6 +251,11 @@ def _dispatch_typed(ref: Reference, answer: str, context: str | None) -> Outcome
             verdict, why, detail = compare_choice(ref.letter, answer, ref.options)
             if verdict is None and ref.options:
                 return _choice_by_value(ref, answer)
+            if verdict is None and ref.cache.get("choice_text"):
+                # the reference names its option's text ("(B) 42"): the answer may give that text
+                by_text = compare_value(ref.cache["choice_text"], answer, ref.question)
+                if by_text[0] is not None:
+                    return by_text[0], "choice", f"against the reference option's text: {by_text[2]}", by_text[3]
             return verdict, "choice", why, detail
         kind = "string"
     if kind == "boolean":
