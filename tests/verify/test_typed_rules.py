@@ -83,6 +83,9 @@ CASES = [
     ("Who?", "Albert Einstein", "String", None, "\\boxed{Einstein}", True, "string-surname"),
     ("Who?", "Albert Einstein", "String", None, "\\boxed{Niels Bohr}", False, "string-other-name"),
     ("Who?", "Paris", "String", None, "It is not Paris but Lyon.", False, "string-negated-mention"),
+    ("Which option?", "(a)", "option", None, "The answer is (a).", True, "theoremqa-lowercase-option"),
+    ("Which option?", "(a)", "option", None, "The answer is (b).", False, "theoremqa-lowercase-option-wrong"),
+    ("Which items?", "[]", None, None, "The answer is: []", True, "empty-list-answer-is-not-junk"),
     # junk and hedges
     ("q", "3", "Integer", None, "\\boxed{3 or 4}", False, "hedge-two-numbers"),
     ("q", "A", "Multiple Choice", ("x", "y", "z"), "\\boxed{A, B or C}", False, "hedge-letters"),

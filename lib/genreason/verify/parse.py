@@ -246,7 +246,7 @@ def parse_reference(
                 kind = "expression"
         elif kind == "integer" and not num.is_integer:
             kind = "number"
-    if kind == "choice" and inferred != "choice" and not options:
+    if kind == "choice" and inferred != "choice" and not options and parse_choice(reference) is None:
         kind = inferred if inferred != "string" else "string"
     if kind == "matrix" and matrix_rows(reference) is None:
         kind = inferred if inferred != "matrix" else "expression"

@@ -55,8 +55,9 @@ def tokens(text: str, *, stem: bool = True) -> list[str]:
     s = re.sub(r"'s\b", "", s)
     words = re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", s)
     out = []
+    keep_articles = all(w in _ARTICLES for w in words)  # "(a)" is an option, not an article
     for w in words:
-        if w in _ARTICLES:
+        if w in _ARTICLES and not keep_articles:
             continue
         w = _NUMBER_WORDS.get(w, w)
         if stem:
@@ -125,6 +126,8 @@ def junk_reason(answer: str, question: str, reference: str) -> str | None:
     s = answer.strip()
     if not s:
         return "empty answer"
+    if re.sub(r"\s+", "", s) == re.sub(r"\s+", "", reference):
+        return None  # the reference itself ("[]", "\\emptyset"), however it looks
     if not re.search(r"[A-Za-z0-9\u0370-\u03ff\u0400-\u04ff\u4e00-\u9fff]", s):
         if not re.search(r"\\[A-Za-z]+|[∞π√∅]", s):
             return "only punctuation"
@@ -193,6 +196,10 @@ def compare_text(reference: str, answer: str, *, split_alts: bool = True) -> tup
     answer shares no content word with any alternative. None (undecided): partial overlap.
     """
     alts = split_alternatives(reference) if split_alts else [reference]
+    squashed = re.sub(r"\s+", "", fold(answer))
+    for alt in [reference, *alts]:
+        if squashed and squashed == re.sub(r"\s+", "", fold(alt)):
+            return True, f"identical to {alt!r}"  # also "[]", "∅", "-": answers without words
     a_tok = tokens(answer)
     a_content = [t for t in a_tok if t not in STOPWORDS]
     if not a_tok:
