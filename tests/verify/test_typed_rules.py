@@ -25,6 +25,9 @@ CASES = [
     ("q", "\\frac{3}{4}", "Fraction", None, "\\boxed{0.75}", True, "fraction-against-decimal"),
     ("q", "\\frac{1}{3}", "Fraction", None, "\\boxed{0.3}", False, "fraction-against-coarse-decimal"),
     ("q", "\\frac{2}{6}", "Fraction", None, "\\boxed{1/3}", True, "unreduced-fraction"),
+    ("q", "0.0", "float", None, "\\boxed{0.0123}", False, "zero-reference-means-zero"),
+    ("q", "0.5", "Float", None, "\\boxed{0.46}", False, "one-sig-fig-reference-at-most-5pct"),
+    ("q", "1.0", "float", None, "Final Answer: [1, 1]", False, "list-against-one-number"),
     # percent
     ("What is the rate of return?", "28%", "Percentage", None, "\\boxed{0.28}", True, "percent-as-fraction-of-one"),
     ("What is the rate?", "28%", "Percentage", None, "\\boxed{28}", True, "percent-value-without-sign"),

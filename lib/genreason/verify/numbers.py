@@ -204,9 +204,14 @@ def numbers_match(ref: Number, pred: Number, *, integer: bool = False) -> tuple[
             if diff <= half * (1 + 1e-9) and diff <= 0.01 * abs(float(r)):
                 return True, f"{_show(p)} is {_show(r)} rounded ({pred.sig_figs} s.f.)"
         return False, f"{_show(p)} != {_show(r)}"
+    if r == 0:
+        return False, f"{_show(p)} is not 0"  # "0.0" means zero, not anything under 0.05
     half_ref = 0.5 * 10.0**ref.last_digit
     if not ref.has_point:
         half_ref = min(half_ref, 0.01 * abs(float(r)))
+    elif (ref.sig_figs or 0) <= 1:
+        # one significant figure ("0.5") is as likely exact as rounded: at most 5% either way
+        half_ref = min(half_ref, 0.05 * abs(float(r)))
     if diff <= half_ref * (1 + 1e-9):
         return True, f"{_show(p)} rounds to {ref.text} (tolerance {half_ref:.3g})"
     if pred.last_digit is not None and pred.last_digit > ref.last_digit and (pred.sig_figs or 0) >= 2:

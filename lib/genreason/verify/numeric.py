@@ -47,6 +47,8 @@ def answer_number(answer: str) -> tuple[Number | None, str]:
     if n is not None:
         return n, "number"
     s = answer.strip()
+    if re.match(r"^\s*[\[({]", s) and re.search(r"\d\s*[,;]\s*[-+]?\d", s):
+        return None, "a list of values, not one number"
     if "=" in s:  # "x = 5", "9 * 2 = 18"
         last = s.rsplit("=", 1)[1].strip()
         n = parse_number(last)
@@ -126,6 +128,8 @@ def compare_numbers(ref: Reference, answer: str, *, integer: bool, prose: bool =
         if bare is not None and numbers_match(rnum, bare, integer=integer)[0]:
             return True, "number", "equal once the scale word is read as the question's unit", bare.describe()
     if pnum is None:
+        if how.startswith("a list"):
+            return False, "number", f"{how} (the reference is one number)", {"kind": "list"}
         return None, "number", how, {"kind": "unparsed"}
     return _compare_number_values(ref, rnum, pnum, how, integer)
 
