@@ -121,3 +121,34 @@ def test_sample_agreement() -> None:
     rows = load_sample(sample)
     s = score([j.verdict for j in judge_items([r.item for r in rows])], [r.label for r in rows])
     assert s.accuracy >= 0.95 and s.precision >= 0.98, s
+
+
+def test_shuffled_answers_are_rejected(realdata: Path) -> None:
+    """Each MATH-500 / TheoremQA reference against other problems' answers: almost never
+    accepted (the few acceptances are answers that really are equal, such as 1 and 1.0)."""
+    import random
+
+    rng = random.Random(0)
+    math500 = [json.loads(x) for x in (realdata / "math500" / "test.jsonl").open()]
+    theorem = [json.loads(x) for x in (realdata / "theoremqa" / "theoremqa_test.jsonl").open()]
+
+    def text(a):
+        return a if isinstance(a, str) else json.dumps(a)
+
+    items = []
+    for r in math500:
+        other = rng.choice(math500)["answer"]
+        if other.replace(" ", "") != r["answer"].replace(" ", ""):
+            items.append(Item(r["problem"], r["answer"], f"The final answer is $\\boxed{{{other}}}$."))
+    for r in theorem:
+        other = text(rng.choice(theorem)["Answer"])
+        if other != text(r["Answer"]):
+            items.append(Item(r["Question"], text(r["Answer"]), f"Final Answer: {other}", r["Answer_type"]))
+    accepted = [j for j in judge_items(items) if j.verdict is True]
+    assert len(accepted) <= 0.005 * len(items), [(j.extracted, j.reason) for j in accepted]
+
+
+def test_references_accept_themselves(realdata: Path) -> None:
+    math500 = [json.loads(x) for x in (realdata / "math500" / "test.jsonl").open()]
+    items = [Item(r["problem"], r["answer"], f"The final answer is $\\boxed{{{r['answer']}}}$.") for r in math500]
+    assert all(j.verdict is True for j in judge_items(items))
