@@ -2,14 +2,13 @@
 
 Runs `streamlit run app/main.py` from an argument list, bound to 127.0.0.1 unless --host says
 otherwise. To reach it from another machine, use an SSH tunnel or a reverse proxy with
-authentication (app/README.md); do not bind 0.0.0.0 on a shared network.
+authentication (README: Exposing the app safely); do not bind 0.0.0.0 on a shared network.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -51,11 +50,12 @@ def run(args: argparse.Namespace) -> int:
     if args.host not in LOCAL_HOSTS:
         print(f"warning: binding {args.host}: anyone who can reach this address can read the data "
               "and start jobs; prefer an SSH tunnel or an authenticating reverse proxy "
-              "(app/README.md)", file=sys.stderr)
+              "(README: Exposing the app safely)", file=sys.stderr)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"genreason app: http://{shown}:{args.port}  (database {env['GENREASON_DB']}; Ctrl-C stops)",
           flush=True)
-    try:
-        return subprocess.run(streamlit_command(APP_MAIN, args.host, args.port), env=env).returncode
-    except KeyboardInterrupt:
-        return 130
+    # Replace this process with Streamlit (argument list, no shell), so that Ctrl-C, SIGTERM
+    # and process managers reach the server itself rather than a parent that outlives it.
+    command = streamlit_command(APP_MAIN, args.host, args.port)
+    os.execve(command[0], command, env)
+    return 0  # not reached
