@@ -236,3 +236,18 @@ def test_cli_exit_status_and_summary(tmp_path: Path, db_path: Path) -> None:
                            capture_output=True, text=True, check=True)
     parsed = json.loads(stats.stdout)
     assert parsed["questions"] == 2 and parsed["quarantine"]["top_reasons"] == [{"reason": "broken JSON", "n": 1}]
+
+
+def test_generic_labels_with_other_field_names_and_a_byte_order_mark(tmp_path: Path, db_path: Path) -> None:
+    src = tmp_path / "labels.jsonl"
+    rows = [
+        {"question": "Capital of France?", "gold": "Paris", "response": "It is Paris.", "is_correct": "yes"},
+        {"question": "Capital of Italy?", "ground_truth": "Rome", "response": "Milan", "correct": 0},
+    ]
+    src.write_bytes(b"\xef\xbb\xbf" + "\n".join(json.dumps(r) for r in rows).encode() + b"\n")
+    result = run_ingest(db_path, [src], judge="annotator")
+    assert result.clean and result.counts["judgments_added"] == 2
+    with store.connect(db_path, read_only=True) as con:
+        got = con.execute("SELECT q.answer, j.verdict FROM judgments j JOIN questions q ON q.id = j.question_id "
+                          "WHERE j.judge = 'annotator' ORDER BY q.answer").fetchall()
+    assert got == [("Paris", True), ("Rome", False)]

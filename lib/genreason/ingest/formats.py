@@ -168,14 +168,25 @@ def map_candidates(r: Mapping[str, Any]) -> Mapped:
     ))])
 
 
+REFERENCE_FIELDS = ("reference", "answer", "ground_truth", "gold", "golden_answer", "target")
+LABEL_FIELDS = ("label", "is_correct", "correct", "human_label")
+
+
+def _first(r: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+    return next((r[n] for n in names if n in r), None)
+
+
 def map_labels(r: Mapping[str, Any]) -> Mapped:
-    """Generic labelled responses: question, reference, response, label (+ answer_type, options)."""
+    """Generic labelled responses: question, a reference (reference/answer/ground_truth/gold/...),
+    response, and a label (label/is_correct/correct/...), with optional answer_type and options."""
+    reference = _first(r, REFERENCE_FIELDS)
     q = QuestionRow(
-        question=r.get("question"), answer=r.get("reference"), answer_type=r.get("answer_type"),
+        question=r.get("question"), answer=reference, answer_type=r.get("answer_type"),
         category=r.get("category"), difficulty=r.get("difficulty"),
         options=_letter_options(r.get("options")),
     )
-    return Mapped([q], [(0, CandidateRow(response=r.get("response"), model=r.get("model"), label=r.get("label")))])
+    return Mapped([q], [(0, CandidateRow(response=r.get("response"), model=r.get("model"),
+                                         label=_first(r, LABEL_FIELDS)))])
 
 
 def map_evouna_pairs(r: Mapping[str, Any]) -> Mapped:
@@ -243,10 +254,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in [
     Format("gsm8k_pairs", "labels", frozenset({"question", "ground_truth", "solution", "is_correct"}), map_gsm8k_pairs, "gsm8k_label", "GSM8K model solutions with is_correct"),
     Format("sampled_math", "labels", frozenset({"question", "gt", "code", "score"}), map_sampled_math, "sample_score", "k sampled responses per question with scores"),
     Format("evouna_pairs", "labels", frozenset({"question", "golden_answer", "answer", "judge"}), map_evouna_pairs, "human", "EVOUNA (question, system) pairs, human labels"),
+    Format("labels", "labels", frozenset({"question", "response"}), map_labels, "imported", "labelled responses (question, reference, response, label)"),
     Format("evouna", "labels", frozenset({"question", "golden_answer"}), map_evouna, "human", "EVOUNA per-question records"),
     Format("webinstruct", "questions", frozenset({"question", "answer", "answer_type", "category", "difficulty"}), map_webinstruct, help="WebInstruct-verified"),
     Format("candidates", "labels", frozenset({"question_id", "response"}), map_candidates, "imported", "responses to stored questions (question_id, response, label)"),
-    Format("labels", "labels", frozenset({"question", "reference", "response"}), map_labels, "imported", "labelled responses (question, reference, response, label)"),
     Format("gsm8k", "questions", frozenset({"question", "answer"}), map_gsm8k, help="GSM8K (answer ends in '#### n')"),
     Format("bbeh", "questions", frozenset({"input", "target"}), map_bbeh, help="BIG-Bench Extra Hard"),
 ]}

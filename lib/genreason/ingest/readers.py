@@ -58,6 +58,8 @@ def read_jsonl(path: Path) -> Iterator[Record]:
             except UnicodeDecodeError as exc:
                 yield number, RowError(f"line is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"), raw.decode("utf-8", "replace")
                 continue
+            if number == 1:
+                text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
             try:
                 record = json.loads(text.rstrip("\r\n"))
             except json.JSONDecodeError as exc:
