@@ -17,12 +17,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _table(title: str, rows: list[dict], top: int) -> None:
+    """Rows as aligned columns under a title (numbers right-aligned)."""
     print(f"\n{title}")
     if not rows:
         print("  (none)")
-    for row in rows[:top]:
-        values = list(row.values())
-        print(f"  {values[-1] if title.startswith('by') else '':>9}  " + "  ".join(str(v) for v in (values[:-1] if title.startswith("by") else values)))
+        return
+    shown = [[f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v) for v in row.values()]
+             for row in rows[:top]]
+    numeric = [all(isinstance(row[k], int) and not isinstance(row[k], bool) for row in rows[:top]) for k in rows[0]]
+    widths = [max(len(r[i]) for r in shown) for i in range(len(numeric))]
+    for r in shown:
+        print("  " + "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(r, widths, numeric, strict=True)).rstrip())
     if len(rows) > top:
         print(f"  ... {len(rows) - top} more")
 
@@ -39,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"questions: {stats['questions']:,}   candidates: {stats['candidates']:,}")
     for column, rows in stats["by"].items():
-        _table(f"by {column}", rows, args.top)
+        _table(f"by {column}", [{"n": r["n"], column: r["value"]} for r in rows], args.top)
     _table("stage runs (stage, runs, not ok, last run)", stats["stages"], args.top)
     _table("decisions (stage, kept, reason, n)", stats["decisions"], args.top)
     _table("judges (judge, judgments, yes, no, undecided)", stats["judges"], args.top)
