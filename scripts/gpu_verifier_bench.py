@@ -101,6 +101,7 @@ def make_judge(backend, max_new_tokens: int):
 
 def run_backend(name: str, model_dir: Path, args: argparse.Namespace) -> dict:
     import torch
+
     from genreason.llm import make_backend
 
     device = "cpu" if args.smoke else "cuda"

@@ -16,8 +16,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # The server helpers live beside the tests (test helpers, never product code).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from genreason.llm.tiny import TinyModelConfig, tiny_model_dir  # noqa: E402
 from llm_servers import free_port, stop_process, wait_ready  # noqa: E402
+
+from genreason.llm.tiny import TinyModelConfig, tiny_model_dir  # noqa: E402
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from genreason.llm import make_backend
 from genreason.llm.base import ModelBackend, SamplingParams
 from genreason.llm.hf import HFBackend

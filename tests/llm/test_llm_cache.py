@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+
 from genreason.llm.base import Generation, ModelBackend, Prompt, SamplingParams
 from genreason.llm.cache import CachedBackend, ResponseCache, cache_key
 from genreason.llm.hf import HFBackend

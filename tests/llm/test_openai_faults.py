@@ -7,10 +7,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from llm_servers import Fault, FaultServer, free_port
+
 from genreason.llm import make_backend
 from genreason.llm.base import BackendError, ModelBackend, SamplingParams
 from genreason.llm.openai import AuthRefused, ModelNotFound, OpenAIBackend, ServerUnreachable
-from llm_servers import Fault, FaultServer, free_port
 
 PARAMS = SamplingParams(max_new_tokens=5)
 KEY_ENV = "GENREASON_TEST_KEY"

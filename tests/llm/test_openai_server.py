@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from genreason.llm.base import SamplingParams
 from genreason.llm.hf import HFBackend
 from genreason.llm.openai import ModelNotFound, OpenAIBackend

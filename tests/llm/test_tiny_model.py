@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from genreason.cli.main import main
 from genreason.llm.tiny import (
     CHAT_TEMPLATE,

@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+
 from genreason.llm import make_backend
 from genreason.llm.base import ModelBackend, SamplingParams
 from genreason.llm.tiny import TinyModelConfig, tiny_model_dir
