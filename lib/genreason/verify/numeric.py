@@ -15,7 +15,14 @@ from fractions import Fraction
 from typing import Any
 
 from genreason.verify.expression import to_sympy
-from genreason.verify.numbers import Number, numbers_in_text, numbers_match, parse_number
+from genreason.verify.guards import negated_before
+from genreason.verify.numbers import (
+    NUMBER_IN_TEXT,
+    Number,
+    numbers_in_text,
+    numbers_match,
+    parse_number,
+)
 from genreason.verify.parse import Reference
 from genreason.verify.units import convert, parse_quantity, same_dimension, split_number_unit
 
@@ -90,10 +97,24 @@ def buried_number(text: str) -> tuple[Number | None, str]:
     if not sentences:
         return None, "no sentence"
     last = sentences[-1]
-    found = numbers_in_text(last)
+    found = affirmed_numbers(last)
     if not found:
+        if numbers_in_text(last):
+            return None, "the last sentence only denies numbers ('not 18')"
         return None, "no number in the last sentence"
     return found[-1], "last number of the last sentence"
+
+
+def affirmed_numbers(text: str) -> list[Number]:
+    """The numbers of `text` that no negation denies ("20, not 18" -> [20])."""
+    found = []
+    for m in NUMBER_IN_TEXT.finditer(text[:5000]):
+        if negated_before(text, m.start()):
+            continue
+        n = parse_number(m.group(0))
+        if n is not None:
+            found.append(n)
+    return found
 
 
 def compare_numbers(ref: Reference, answer: str, *, integer: bool, prose: bool = False) -> Outcome:
@@ -112,7 +133,7 @@ def compare_numbers(ref: Reference, answer: str, *, integer: bool, prose: bool =
         outcome = _compare_number_values(ref, rnum, pnum, how, integer)
         if outcome[0] is not True:
             # The reference's value elsewhere in that sentence: the prose is ambiguous.
-            for other in numbers_in_text(last):
+            for other in affirmed_numbers(last):
                 if _compare_number_values(ref, rnum, other, how, integer)[0]:
                     return None, outcome[1], "the reference value appears, but not as the concluding number", outcome[3]
         return outcome

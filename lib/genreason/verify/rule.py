@@ -26,9 +26,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from genreason.verify.extract import extract_answer, strip_thinking
+from genreason.verify.guards import restates_question
 from genreason.verify.judgment import NO_ANSWER, Item, Judgment
 from genreason.verify.parse import Reference, parse_reference
-from genreason.verify.text import hedge_alternatives, junk_reason
+from genreason.verify.text import junk_reason
 from genreason.verify.typed import compare_answer
 
 logger = logging.getLogger(__name__)
@@ -67,18 +68,20 @@ def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | Non
     junk = junk_reason(answer, item.question, ref.text)
     if junk:
         return False, "junk", junk, answer, detail
-    hedge = hedge_alternatives(answer)
-    if hedge and not re.search(r"\bor\b|\beither\b", ref.text, re.IGNORECASE) and ref.kind not in ("expression", "list"):
-        if len({h.lower() for h in hedge}) > 1:
-            return False, "hedge", f"offers {len(hedge)} answers: {', '.join(hedge[:5])}", answer, detail
     context = None
     if ex.method == "last_line":
         # No marker: the whole (tail of the) response is the answer; a buried string answer
         # is looked for there, numbers stay with the last line.
         context = strip_thinking(item.response)[-4000:]
+        if item.question and restates_question(context, item.question) and not _is_reference_text(context, ref.text):
+            return False, "junk", "restates the question (whole response)", answer, detail
     verdict, rule, reason, parse = compare_answer(ref, answer, context)
     detail["answer"] = parse
     return verdict, rule, reason, answer, detail
+
+
+def _is_reference_text(text: str, reference: str) -> bool:
+    return re.sub(r"\s+", "", text) == re.sub(r"\s+", "", reference)
 
 
 def judge_items(items: Sequence[Item], judge: str = "rule") -> list[Judgment]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from genreason.verify.guards import offers_several, restates_question, split_items
+
 _ARTICLES = {"a", "an", "the"}
 # Words that carry no content when deciding whether an answer names the reference.
 STOPWORDS = _ARTICLES | {
@@ -138,32 +140,9 @@ def junk_reason(answer: str, question: str, reference: str) -> str | None:
     unevaluated = re.compile(r"\\(?:int|iint|oint|sum|prod|lim)(?![A-Za-z])|\\frac\{d\}\{d[a-z]\}|\\frac\{\\partial")
     if unevaluated.search(s) and not unevaluated.search(reference):
         return "an unevaluated integral, sum or limit (the problem restated)"
-    q = normalize(question)
-    a = normalize(s)
-    if len(a) >= 25 and q and (a == q or (len(a) >= 0.6 * len(q) and a in q)):
-        if normalize(reference) not in a:
-            return "restates the question"
+    if question and restates_question(s, question):
+        return "restates the question"
     return None
-
-
-_HEDGE_SPLIT = re.compile(r"\s*(?:,\s*)?(?:\bor\b|\band/or\b|\beither\b)\s*", re.IGNORECASE)
-
-
-def hedge_alternatives(answer: str) -> list[str] | None:
-    """The alternatives when `answer` offers several ("3 or 4", "A, B or C"); else None."""
-    s = answer.strip()
-    if not re.search(r"\bor\b|\beither\b", s, re.IGNORECASE):
-        return None
-    if len(s) > 80:
-        return None
-    parts = [p.strip(" ,.;") for p in _HEDGE_SPLIT.split(s)]
-    parts = [p for p in parts if p]
-    if len(parts) == 2 and "," in parts[0]:
-        parts = [x.strip() for x in parts[0].split(",") if x.strip()] + parts[1:]
-    # Each alternative is itself a short answer ("3", "option B", "x = 8"), not a clause.
-    if len(parts) < 2 or any(len(p.split()) > 4 for p in parts):
-        return None
-    return parts
 
 
 _NEGATORS = {"not", "no", "never", "neither", "nor", "t", "instead", "rather", "than", "except", "unlike", "besides"}
@@ -188,12 +167,45 @@ def _window_hit(a_tok: list[str], r_content: list[str]) -> int | None:
     return None
 
 
-def compare_text(reference: str, answer: str, *, split_alts: bool = True) -> tuple[bool | None, str]:
+# Words that make a phrase negative: "not guilty" is never named by "guilty".
+_POLARITY = {"not", "no", "never", "t", "cannot", "neither", "nor", "none", "non", "without"}
+
+
+def names_reference(reference: str, item: str) -> bool:
+    """Whether one listed item is the reference or one of its parts, give or take a word
+    ("the pen" for "pen"), not a clause that mentions it ("Ukraine shares borders with")."""
+    n = normalize(item)
+    if not n:
+        return False
+    for alt in split_alternatives(reference):
+        if n in {normalize(x) for x in [alt, *split_items(alt)]}:
+            return True
+    longest = max(len([t for t in tokens(alt) if t not in STOPWORDS]) for alt in split_alternatives(reference))
+    if len([t for t in tokens(item) if t not in STOPWORDS]) > longest + 1:
+        return False
+    return compare_text(reference, item, guard=False)[0] is True
+
+
+def _offers_several(reference: str, answer: str, r_content: list[str]) -> tuple[bool | None, str] | None:
+    """The reference found inside `answer`, but in a sentence that offers it among other
+    candidates ("0, pen, none of the above", "It could be 3, pen or 7"): (verdict, why)."""
+    need = set(r_content)
+    several = offers_several(
+        answer, lambda item: names_reference(reference, item), only_with=lambda sentence: need <= set(tokens(sentence))
+    )
+    if several is None:
+        return None
+    return several.verdict, several.reason
+
+
+def compare_text(reference: str, answer: str, *, split_alts: bool = True, guard: bool = True) -> tuple[bool | None, str]:
     """Whether a free-text `answer` names the `reference`, and why.
 
     True: normalised equality with an alternative, the same content words in another order,
-    or the reference appearing as whole words in the answer without negation. False: the
-    answer shares no content word with any alternative. None (undecided): partial overlap.
+    or the reference appearing as whole words in the answer without negation, in a sentence
+    that does not offer other candidates beside it (`guard=False` skips that check, for
+    judging one listed item). False: the answer shares no content word with any alternative,
+    or offers the reference among alternatives. None (undecided): partial overlap.
     """
     alts = split_alternatives(reference) if split_alts else [reference]
     squashed = re.sub(r"\s+", "", fold(answer))
@@ -214,25 +226,40 @@ def compare_text(reference: str, answer: str, *, split_alts: bool = True) -> tup
         r_content = [t for t in r_tok if t not in STOPWORDS] or r_tok
         if a_content and sorted(set(a_content)) == sorted(set(r_content)):
             return True, f"same words as {alt!r}"
-        hits = _find(a_tok, [t for t in r_tok if t not in _ARTICLES])
-        if not hits and r_content != r_tok:
-            hits = _find(a_tok, r_content)
-        if not hits and len(r_content) >= 3:
-            # "Wilhelm Röntgen" for "Wilhelm Conrad Röntgen": first and last name, middle dropped
-            hits = _find(a_tok, [r_content[0], r_content[-1]])
-        for i in hits:
-            before = set(a_tok[max(0, i - 3) : i])
-            if before & _NEGATORS:
-                continue
-            return True, f"reference {alt!r} appears in the answer"
-        window = _window_hit(a_tok, r_content)
-        if window is not None:
-            return True, f"all words of {alt!r} appear together in the answer"
-        if 0 < len(a_content) <= 3 and len(r_content) >= 2 and set(a_content) <= set(r_content) and a_content[-1] == r_content[-1]:
-            # A short answer naming the reference's head word ("Einstein", "The Chainsmokers")
-            return True, f"short form of {alt!r}"
+        if set(r_tok) & _POLARITY and not set(a_tok) & _POLARITY:
+            continue  # "guilty" does not name "not guilty"
+        contained = _contained(alt, a_tok, r_tok, r_content)
+        if contained is not None:
+            if guard:
+                several = _offers_several(reference, answer, r_content)
+                if several is not None:
+                    return several
+            return True, contained
         found = sum(1 for t in set(r_content) if t in set(a_content))
         best_overlap = max(best_overlap, found / len(set(r_content)))
     if best_overlap == 0:
         return False, "no content word of the reference in the answer"
     return None, f"partial overlap ({best_overlap:.0%} of the reference's words)"
+
+
+def _contained(alt: str, a_tok: list[str], r_tok: list[str], r_content: list[str]) -> str | None:
+    """How the reference alternative `alt` appears inside a longer answer, or None."""
+    a_content = [t for t in a_tok if t not in STOPWORDS]
+    hits = _find(a_tok, [t for t in r_tok if t not in _ARTICLES])
+    if not hits and r_content != r_tok:
+        hits = _find(a_tok, r_content)
+    if not hits and len(r_content) >= 3:
+        # "Wilhelm Röntgen" for "Wilhelm Conrad Röntgen": first and last name, middle dropped
+        hits = _find(a_tok, [r_content[0], r_content[-1]])
+    for i in hits:
+        before = set(a_tok[max(0, i - 3) : i])
+        if before & _NEGATORS:
+            continue
+        return f"reference {alt!r} appears in the answer"
+    window = _window_hit(a_tok, r_content)
+    if window is not None:
+        return f"all words of {alt!r} appear together in the answer"
+    if 0 < len(a_content) <= 3 and len(r_content) >= 2 and set(a_content) <= set(r_content) and a_content[-1] == r_content[-1]:
+        # A short answer naming the reference's head word ("Einstein", "The Chainsmokers")
+        return f"short form of {alt!r}"
+    return None

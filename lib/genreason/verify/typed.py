@@ -17,6 +17,7 @@ from typing import Any
 
 from genreason.verify.choice import compare_choice
 from genreason.verify.expression import expressions_equivalent, to_sympy
+from genreason.verify.guards import NEGATION_WORDS, offers_several, read_negation
 from genreason.verify.numbers import Number, numbers_match, parse_number
 from genreason.verify.numeric import (
     SENTENCE_END,
@@ -33,7 +34,7 @@ from genreason.verify.parse import (
     matrix_rows,
     parse_reference,
 )
-from genreason.verify.text import compare_text, parse_boolean
+from genreason.verify.text import compare_text, names_reference, parse_boolean
 
 _ORDER_WORDS = re.compile(
     r"\brespectively\b|\bin order\b|\border(?:ed)?\b|\bsequence\b|\brank|\bsort|\barrange|"
@@ -229,10 +230,58 @@ def _compare_sympy_matrices(ref: Reference, answer: str) -> Outcome:
     return True, "matrix", f"all {len(rexpr)} entries match", detail
 
 
+# --------------------------------------------------------------------------- guards
+def _is_reference_item(ref: Reference, item: str) -> bool:
+    """Whether one listed item is the reference, or one element of a list reference."""
+    if _squash(item) == _squash(ref.text):
+        return True
+    if ref.kind == "string":
+        return names_reference(ref.text, item)
+    elements = ref.cache.get("elements")
+    if elements is None:
+        found, _ = list_elements(ref.text)
+        elements = ref.cache["elements"] = found if len(found) >= 2 else []
+    if any(_squash(item) == _squash(e) for e in elements):
+        return True
+    if _dispatch_typed(ref, item, None)[0] is True:
+        return True
+    return any(compare_value(e, item, ref.question)[0] is True for e in elements)
+
+
+def guard_answer(ref: Reference, answer: str) -> Outcome | str:
+    """An answer that asserts no single answer ends here: negated ("not 18", "x \\neq 18"),
+    or offering the reference among other candidates ("3, 4 or 5"). Returns that outcome, or
+    the text to compare (the answer, or the affirmed part of a correction: "not 18 but 20")."""
+    if _squash(answer) == _squash(ref.text):
+        return answer
+    # A reference that is itself negated ("not guilty") or a yes/no (where "not true" means
+    # False: parse_boolean reads it) keeps its negation for the comparison to weigh.
+    if ref.kind != "boolean" and not NEGATION_WORDS.search(ref.text):
+        neg = read_negation(answer)
+        if neg.status == "negated":
+            return False, "negation", neg.reason, {"kind": "negated"}
+        if neg.status == "bound":
+            return None, "negation", neg.reason, {"kind": "bound"}
+        if neg.status == "inequation":
+            verdict = None if ref.kind in ("expression", "list", "matrix") else False
+            return verdict, "negation", neg.reason, {"kind": "inequation"}
+        if neg.status == "corrected":
+            answer = neg.text
+    several = offers_several(answer, lambda item: _is_reference_item(ref, item))
+    if several is not None:
+        return several.verdict, "hedge", several.reason, {"kind": "several", "items": list(several.items[:20])}
+    return answer
+
+
 # --------------------------------------------------------------------------- dispatch
 def compare_answer(ref: Reference, answer: str, context: str | None = None) -> Outcome:
     """Compare `answer` with the parsed reference. `context` is the whole response when it
-    has no answer marker (prose), else None."""
+    has no answer marker (prose), else None. Negated and hedged answers are refused first
+    (`guard_answer`)."""
+    guarded = guard_answer(ref, answer)
+    if not isinstance(guarded, str):
+        return guarded
+    answer = guarded
     outcome = _dispatch_typed(ref, answer, context)
     distinctive = re.search(r"[A-Za-z]{3,}|\d{3,}", ref.text)  # not "x" or "3": those are everywhere
     if outcome[0] is not True and context is not None and ref.declared is None and distinctive and ref.kind not in ("string", "choice", "boolean"):
