@@ -352,6 +352,8 @@ def candidate_list(sentence: str) -> CandidateList | None:
     # What comes before the first lead-in belongs to it ("In the Marine Corps, an E-8 is X or
     # Y"); a later item needing a long lead-in of its own is a new clause, not a list item.
     start = next((i for i, p in enumerate(parsed) if p[2]), 0)
+    if start and parsed[start][0].startswith(("or", "nor")):
+        start = 0  # "7 or it might be 8": the item before "or" is an alternative too
     lead = sum(_words(p[1]) for p in parsed[:start]) + parsed[start][2]
     kept = [p for p in parsed[start:] if p[1] and not _BOUND_ITEM.match(p[1])]  # "18 or older"
     if sum(p[2] for p in kept[1:]) > 3:

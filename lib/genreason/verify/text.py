@@ -106,10 +106,16 @@ def parse_boolean(text: str) -> bool | None:
         return True
     if first in {"no", "false", "incorrect"} and not re.search(r"\b(?:yes|true)\b", rest[:40]):
         return False
-    if re.fullmatch(r"(?:the )?(?:statement|claim|answer) is (?:true|correct)", s):
-        return True
-    if re.fullmatch(r"(?:the )?(?:statement|claim|answer) is (?:false|incorrect|not true)", s):
-        return False
+    # "The statement is not true", "it is false", "not false" (a negation inverts the value)
+    m = re.fullmatch(
+        r"(?:(?:the )?(?:final )?(?:statement|claim|answer|assertion|proposition)|it|this|that) (?:is|was) (.+)", s
+    )
+    if m:
+        return parse_boolean(m.group(1))
+    m = re.fullmatch(r"(?:not|isn't|is not)\s+(.+)", s)
+    if m and not m.group(1).startswith(("not ", "isn't ")):
+        inner = parse_boolean(m.group(1))
+        return None if inner is None else not inner
     return None
 
 
