@@ -17,7 +17,13 @@ from typing import Any
 
 from genreason.verify.choice import compare_choice
 from genreason.verify.expression import expressions_equivalent, to_sympy
-from genreason.verify.guards import NEGATION_WORDS, offers_several, read_negation
+from genreason.verify.guards import (
+    INEQUATION,
+    PROSE_SHORT_ANSWER_WORDS,
+    SHORT_ANSWER_WORDS,
+    offers_several,
+    read_negation,
+)
 from genreason.verify.numbers import Number, numbers_match, parse_number
 from genreason.verify.numeric import (
     SENTENCE_END,
@@ -248,24 +254,34 @@ def _is_reference_item(ref: Reference, item: str) -> bool:
     return any(compare_value(e, item, ref.question)[0] is True for e in elements)
 
 
-def guard_answer(ref: Reference, answer: str) -> Outcome | str:
+def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome | str:
     """An answer that asserts no single answer ends here: negated ("not 18", "x \\neq 18"),
     or offering the reference among other candidates ("3, 4 or 5"). Returns that outcome, or
-    the text to compare (the answer, or the affirmed part of a correction: "not 18 but 20")."""
+    the text to compare (the answer, or the affirmed part of a correction: "not 18 but 20").
+    `prose`: the answer is the last line of a response without an answer marker."""
     if _squash(answer) == _squash(ref.text):
         return answer
-    # A reference that is itself negated ("not guilty") or a yes/no (where "not true" means
-    # False: parse_boolean reads it) keeps its negation for the comparison to weigh.
-    if ref.kind != "boolean" and not NEGATION_WORDS.search(ref.text):
-        neg = read_negation(answer)
-        if neg.status == "negated":
+    neg = read_negation(answer, short_words=PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
+    # A reference that holds the negating words itself ("not guilty") is compared as it stands.
+    if neg.status != "none" and not _cue_in_reference(neg.cue, ref.text):
+        if ref.kind == "boolean":
+            # "not true" is False, "Yes is wrong" is No: a negated yes/no inverts it.
+            if neg.status == "negated":
+                value = parse_boolean(neg.denied) if neg.denied else None
+                if value is None:
+                    return None, "boolean", f"{neg.reason}; the denied value is not yes/no", {"kind": "negated"}
+                ok = (not value) == ref.boolean
+                return ok, "boolean", f"{neg.reason}: answer {not value}, reference {ref.boolean}", {"kind": "boolean", "value": not value}
+            if neg.status == "corrected":
+                answer = neg.text
+        elif neg.status == "negated":
             return False, "negation", neg.reason, {"kind": "negated"}
-        if neg.status == "bound":
+        elif neg.status == "bound":
             return None, "negation", neg.reason, {"kind": "bound"}
-        if neg.status == "inequation":
+        elif neg.status == "inequation":
             verdict = None if ref.kind in ("expression", "list", "matrix") else False
             return verdict, "negation", neg.reason, {"kind": "inequation"}
-        if neg.status == "corrected":
+        elif neg.status == "corrected":
             answer = neg.text
     several = offers_several(answer, lambda item: _is_reference_item(ref, item))
     if several is not None:
@@ -273,12 +289,21 @@ def guard_answer(ref: Reference, answer: str) -> Outcome | str:
     return answer
 
 
+def _cue_in_reference(cue: str, reference: str) -> bool:
+    """Whether the reference itself says what negates the answer ("not" in "not guilty")."""
+    if INEQUATION.search(cue):
+        return bool(INEQUATION.search(reference))
+    words = [w for w in re.findall(r"[a-z]+", cue.lower()) if w not in ("n", "t")] or ["not"]
+    ref_low = reference.lower()
+    return any(re.search(rf"\b{re.escape(w)}\b", ref_low) for w in words)
+
+
 # --------------------------------------------------------------------------- dispatch
 def compare_answer(ref: Reference, answer: str, context: str | None = None) -> Outcome:
     """Compare `answer` with the parsed reference. `context` is the whole response when it
     has no answer marker (prose), else None. Negated and hedged answers are refused first
     (`guard_answer`)."""
-    guarded = guard_answer(ref, answer)
+    guarded = guard_answer(ref, answer, prose=context is not None)
     if not isinstance(guarded, str):
         return guarded
     answer = guarded
