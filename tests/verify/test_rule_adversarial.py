@@ -182,3 +182,49 @@ def test_restatement_needs_the_copy_to_add_nothing():
     q = "Dendrites and cell bodies are components of what type of matter found in the brain?"
     assert restates_question(q, q)
     assert not restates_question("Dendrites and cell bodies are components of gray matter found in the brain", q)
+
+
+# More phrasings of both families, each wrong by construction (never True).
+MORE_WRONG = [
+    ("How many?", "18", None, "\\boxed{It's definitely not 18}", "adverb-before-not"),
+    ("How many?", "18", None, "\\boxed{I don't think it is 18.}", "short-answer-with-negation"),
+    ("How many?", "18", None, "Final Answer: anything but 18", "anything-but"),
+    ("How many?", "18", None, "Final Answer: We can rule out 18.", "rule-out"),
+    ("How many?", "18", None, "\\boxed{18 \\text{ is incorrect}}", "value-is-incorrect"),
+    ("Which tool?", "pen", None, "\\boxed{The result cannot be pen.}", "answer-subject-cannot-be-word"),
+    ("Is it prime?", "Yes", "Boolean", "\\boxed{Yes is incorrect}", "boolean-denied-is-inverted"),
+    ("Which tool?", "pen", None, "\\boxed{17, pen, 19}", "word-among-numbers"),
+    ("Which tool?", "pen", None, "\\boxed{17 / pen / 19}", "spaced-slashes"),
+    ("Which tool?", "pen", None, "Final Answer: pen (or 17)", "parenthetical-or"),
+    ("Which tool?", "pen", None, "\\boxed{Candidates: 17, pen, 19.}", "candidates-header"),
+    ("Which tool?", "pen", None, "Final Answer: any of 17, pen, 19", "any-of"),
+    ("Which tool?", "pen", None, "17? pen? 19?", "question-marks"),
+    ("Which tool?", "pen", None, "17\npen\n19", "one-per-line"),
+    ("Simplify.", "p - q", None, "\\boxed{p - q \\quad 17}", "quad-separated"),
+    ("Simplify.", "p - q", None, "\\boxed{p - q, 17}", "two-formulas"),
+    ("Is it true?", "False", "Boolean", "\\boxed{False and 17}", "boolean-with-a-second-answer"),
+]
+
+
+@pytest.mark.parametrize(("q", "ref", "atype", "resp"), [c[:4] for c in MORE_WRONG], ids=[c[4] for c in MORE_WRONG])
+def test_more_phrasings_are_never_correct(q, ref, atype, resp):
+    verdict, j = _verdict(q, ref, resp, atype)
+    assert verdict is not True, (j.rule, j.reason)
+
+
+MORE_RIGHT = [
+    ("When did it open?", "May 31, 2012", None, "The first section opened on May 31, 2012, and the rest followed later.", True,
+     "date-commas-are-not-a-list"),
+    ("What does R/T stand for?", "Road/Track", None, "R/T stands for Road/Track.", True, "word-slash-word-is-not-a-list"),
+    ("How many?", "18", None, "\\boxed{18}, since the count cannot be negative", True, "justification-with-negation"),
+    ("When did the Eagles win?", "2018", None, "The Eagles did not win the Super Bowl until 2018.", True, "not-until"),
+    ("Speed?", "5 km/h", None, "\\boxed{5 km/h}", True, "unit-slash"),
+]
+
+
+@pytest.mark.parametrize(
+    ("q", "ref", "atype", "resp", "expected"), [c[:5] for c in MORE_RIGHT], ids=[c[5] for c in MORE_RIGHT]
+)
+def test_more_look_alikes_keep_their_verdict(q, ref, atype, resp, expected):
+    verdict, j = _verdict(q, ref, resp, atype)
+    assert verdict is expected, (j.rule, j.reason)

@@ -263,12 +263,19 @@ _META = re.compile(
 _HEDGE_CUE = re.compile(
     r"\b(?:could|might)\s+(?:also\s+|either\s+)?be\b|\bpossibl[ey]\b|\bperhaps\b|\bmaybe\b|\beither\b|"
     r"\bboth\b|\bone\s+of\s+(?:these|those|the\s+following)\b|\bnot\s+sure\b|\b(?:cannot|can't)\s+(?:decide|tell)\b|"
-    r"\balternatively\b|\bor\s+else\b|\bwhichever\b",
+    r"\balternatively\b|\bor\s+else\b|\bwhichever\b|^\W*(?:any|one|either)\s+of\b|\?\s*,|"
+    r"\b(?:candidates?|possibilities|possible\s+(?:answers?|values?)|options?|choices?|guess(?:es)?)\s*:",
     re.IGNORECASE,
 )
 _WORD_SEP = r"\s+(?:and\s*/\s*or|or|nor|and|versus|vs\.?)\s+"
-_SEPARATOR = re.compile(rf",|;|{_WORD_SEP}", re.IGNORECASE)
-_LEAD_WORDS = re.compile(r"^(?:both|either|neither|just|only|possibly|perhaps|maybe|probably|likely|and|or)\s+", re.IGNORECASE)
+# A slash between alternatives: spaced ("17 / pen"), or between a word and a value ("pen/17");
+# not inside a fraction ("2/1"), a unit ("m/s") or a pair of words ("Road/Track", "and/or").
+_SLASH = r"\s+/\s+|(?<=[A-Za-z]{2})/(?=[-+\d(\[\\])|(?<=\d)/(?=[A-Za-z]{2})|(?<=[)\]}])/(?=\S)"
+_SEPARATOR = re.compile(rf",|;|{_WORD_SEP}|{_SLASH}", re.IGNORECASE)
+_LEAD_WORDS = re.compile(
+    r"^(?:both|either|neither|just|only|possibly|perhaps|maybe|probably|likely|and|or|(?:any|one|either)\s+of)\s+",
+    re.IGNORECASE,
+)
 # The lead-in of a list ("It could be", "The possible answers are", "Options:"): cut after
 # the last copula or colon of the first item.
 _LEAD_IN = re.compile(
@@ -332,6 +339,11 @@ def _bracket_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_MONTH_DAY = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?$", re.IGNORECASE
+)
+
+
 def _split_with_separators(text: str) -> list[tuple[str, str]]:
     """(separator before it, item) pairs; the first item's separator is ""."""
     spans = _bracket_spans(text)
@@ -342,11 +354,14 @@ def _split_with_separators(text: str) -> list[tuple[str, str]]:
             continue
         if m.group(0) == "," and not decimal_commas and re.match(r",\d{3}(?!\d)", text[m.start() :]) and m.start() and text[m.start() - 1].isdigit():
             continue  # thousands separator
+        if m.group(0) == "," and _MONTH_DAY.search(text[max(0, m.start() - 20) : m.start()]) and re.match(r",\s*\d{4}\b", text[m.start() :]):
+            continue  # "May 31, 2012" is one date
         cuts.append((m.start(), m.end()))
     pairs, pos, sep = [], 0, ""
     for a, b in cuts:
         pairs.append((sep, text[pos:a]))
-        sep, pos = text[a:b].strip().lower(), b
+        sep, pos = text[a:b].strip().lower() or "/", b
+        sep = "or" if sep == "/" else sep
     pairs.append((sep, text[pos:]))
     return [(sep, _clean_item(x)) for sep, x in pairs]
 
@@ -372,11 +387,13 @@ def _words(text: str) -> int:
 
 
 def _is_bare_value(item: str) -> bool:
-    """A number, formula or option letter, not words ("2220", "3\\sqrt{13}", "(B)", "x=5")."""
+    """A number, formula or option letter, not words ("2220", "3\\sqrt{13}", "p - q", "(B)")."""
     if re.fullmatch(r"\(?[A-Ja-j]\)?", item):
         return True
     plain = _TEXT_WRAP.sub(r"\1", item)
-    return bool(re.search(r"\d|\\[A-Za-z]+", plain)) and not re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", plain))
+    if re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", plain)):
+        return False
+    return bool(re.search(r"\d|\\[A-Za-z]+|[-+*/^=<>]", plain))
 
 
 def candidate_list(sentence: str) -> CandidateList | None:
@@ -391,14 +408,17 @@ def candidate_list(sentence: str) -> CandidateList | None:
     "Nashville, Tennessee, United States") or a description.
     """
     s = _TEXT_WRAP.sub(r" \1 ", sentence[:2000]).strip()
-    s = re.sub(r"\\quad|\\qquad|\\,|~", " ", s)
+    s = re.sub(r"\s*\\q?quad\s*", ", ", s)  # "3 \quad 4": two values side by side
+    s = re.sub(r"\\,|~", " ", s)
+    # "pen (or 17)" at the end of an answer; inside prose "(or billiards)" glosses a word
+    s = re.sub(r"\s*\(\s*(or|and/or|maybe|possibly|perhaps)\s+([^()]*)\)\W*$", r" \1 \2", s, flags=re.IGNORECASE)
     if not _SEPARATOR.search(s):
         return None
     parsed: list[tuple[str, str, int, str]] = []  # (separator before, item, words of lead-in cut, as written)
     naming = False  # "is called X or Y", "also known as X or Y": names of one thing
     for sep, item in _split_with_separators(s):
         raw, cut_words = item, 0
-        if _words(item) > 2 or item.endswith(":"):
+        if _words(item) > 2 or ":" in item:
             cut = _LEAD_IN.sub("", item).strip()
             if cut and cut != item:
                 cut_words = _words(item) - _words(cut)
@@ -432,7 +452,8 @@ def candidate_list(sentence: str) -> CandidateList | None:
         # "3 or 4", "The answer is 3 or 4"; not "An edge from a vertex to itself is called a
         # loop or a self-loop", where a sentence names one thing twice.
         return CandidateList(tuple(items), True)
-    if all(_is_bare_value(it) for it in items):  # "2219, 2220, 2221", "x = 3, y = 4"
+    bare = sum(_is_bare_value(it) for it in items)
+    if bare == len(items) or (len(items) >= 3 and bare >= 2):  # "2219, 2220, 2221", "17, pen, 19"
         return CandidateList(tuple(items), False)
     return None
 
@@ -456,7 +477,12 @@ def offers_several(
     only_with(sentence): look only at sentences for which this holds (the ones that carry
         the match being checked); None looks at all sentences.
     """
-    for sentence in SENTENCE_SPLIT.split(text[-6000:]):
+    sentences = SENTENCE_SPLIT.split(text[-6000:])
+    pieces = [p for p in re.split(r"\?\s+|\s*\n+\s*", text.strip()) if p.strip()]
+    if len(sentences) > 1 and len(text) <= 300 and all(_words(p) <= MAX_ITEM_WORDS for p in pieces):
+        # "17\npen\n19", "17? pen? 19?": a short answer whose lines or questions are the items
+        sentences.append(re.sub(r"\?\s+", "?, ", re.sub(r"\s*\n+\s*", ", ", text.strip())))
+    for sentence in sentences:
         if not sentence.strip() or (only_with is not None and not only_with(sentence)):
             continue
         found = candidate_list(sentence)

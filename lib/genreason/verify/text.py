@@ -102,9 +102,11 @@ def parse_boolean(text: str) -> bool | None:
     first = re.split(r"[\s,.;:!()]+", s, maxsplit=1)[0]
     rest = s[len(first) :]
     # "Yes, because ..." / "No. The ..." / "False (the series diverges)"
-    if first in {"yes", "true", "correct"} and not re.search(r"\b(?:no|false|not)\b", rest[:40]):
+    # "False and 17", "No, 3": a second answer joined on is not a reason given
+    joined = re.match(r"\s*(?:(?:and|or|&|/)\b|,\s*[-+\d]|\\q?quad\b)", rest)
+    if first in {"yes", "true", "correct"} and not joined and not re.search(r"\b(?:no|false|not)\b", rest[:40]):
         return True
-    if first in {"no", "false", "incorrect"} and not re.search(r"\b(?:yes|true)\b", rest[:40]):
+    if first in {"no", "false", "incorrect"} and not joined and not re.search(r"\b(?:yes|true)\b", rest[:40]):
         return False
     # "The statement is not true", "it is false", "not false" (a negation inverts the value)
     m = re.fullmatch(
