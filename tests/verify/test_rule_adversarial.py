@@ -228,3 +228,28 @@ MORE_RIGHT = [
 def test_more_look_alikes_keep_their_verdict(q, ref, atype, resp, expected):
     verdict, j = _verdict(q, ref, resp, atype)
     assert verdict is expected, (j.rule, j.reason)
+
+
+TQ = "Let g(x) be the inverse of f(x) = x + cos(x). What is g'(1)?"
+MORE_RESTATED = [
+    (TQ, "1", f"Question: {TQ}", "framed-with-question-label"),
+    (TQ, "1", "\\boxed{What is g'(1)?}", "the-question-sentence-alone"),
+    (GSM_Q, "20", GSM_Q[len(GSM_Q) // 2 :], "second-half-from-mid-word"),
+    (GSM_Q, "20", "We need to find: " + GSM_Q[:300], "we-need-to-find"),
+    (GSM_Q, "20", GSM_Q.lower(), "lower-cased"),
+]
+
+
+@pytest.mark.parametrize(("q", "ref", "resp"), [c[:3] for c in MORE_RESTATED], ids=[c[3] for c in MORE_RESTATED])
+def test_more_restatements_are_never_correct(q, ref, resp):
+    verdict, j = _verdict(q, ref, resp)
+    assert verdict is not True, (j.rule, j.reason)
+
+
+def test_an_answer_filling_the_question_in_is_not_a_restatement():
+    # NQ answers often put the answer where the question's wh-word was
+    q = "who plays the voice of johnny in sing"
+    assert not restates_question("Taron Egerton plays the voice of Johnny in Sing", q)
+    assert _verdict(q, "Taron Egerton", "Taron Egerton plays the voice of Johnny in Sing")[0] is True
+    q2 = "what is the filename extension used for all java source files"
+    assert _verdict(q2, ".java", 'The filename extension used for all Java source files is ".java"')[0] is True

@@ -62,6 +62,8 @@ def parse_choice(answer: str, options: Sequence[str] | None = None) -> Choice | 
         if letter.upper() in letters:
             return Choice(letter.upper())
     m = _LETTER_AND_TEXT.match(s)
+    if m and re.search(r"(?:^|\s)\([A-J]\)\s", m.group("text")):
+        return None  # "(I) text (J) text": two options named, not one chosen
     if m and m.group("letter") in letters:
         return Choice(m.group("letter"), m.group("text").strip())
     if options:
