@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from genreason.verify.guards import candidate_list, read_negation, restates_question
+from genreason.verify.guards import candidate_list, restates_question
 from genreason.verify.judgment import Item
+from genreason.verify.negation import read_negation
 from genreason.verify.rule import judge_items
 
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from genreason.verify.expression import to_sympy
-from genreason.verify.guards import negated_before
+from genreason.verify.negation import negated_before
 from genreason.verify.numbers import (
     NUMBER_IN_TEXT,
     Number,

@@ -17,11 +17,11 @@ from typing import Any
 
 from genreason.verify.choice import compare_choice
 from genreason.verify.expression import expressions_equivalent, to_sympy
-from genreason.verify.guards import (
+from genreason.verify.guards import offers_several
+from genreason.verify.negation import (
     INEQUATION,
     PROSE_SHORT_ANSWER_WORDS,
     SHORT_ANSWER_WORDS,
-    offers_several,
     read_negation,
 )
 from genreason.verify.numbers import Number, numbers_match, parse_number
