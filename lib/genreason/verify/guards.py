@@ -242,7 +242,11 @@ class Several:
 
 
 def offers_several(
-    text: str, is_reference: Callable[[str], bool], *, only_with: Callable[[str], bool] | None = None
+    text: str,
+    is_reference: Callable[[str], bool],
+    *,
+    only_with: Callable[[str], bool] | None = None,
+    accepts_each: bool = False,
 ) -> Several | None:
     """Whether a sentence of `text` lists the reference beside other candidates.
 
@@ -250,6 +254,8 @@ def offers_several(
         for a list reference). A list whose items are all the reference's is not several.
     only_with(sentence): look only at sentences for which this holds (the ones that carry
         the match being checked); None looks at all sentences.
+    accepts_each: the reference lists alternatives that are each right ("1907/1908/2016"), so
+        an enumeration naming several of them is one answer ("in 1907 and 1908, and 2016").
     """
     sentences = SENTENCE_SPLIT.split(text[-6000:])
     pieces = [p for p in re.split(r"\?\s+|\s*\n+\s*", text.strip()) if p.strip()]
@@ -264,7 +270,7 @@ def offers_several(
             continue
         hits = [is_reference(it) for it in found.items]
         others = [it for it, hit in zip(found.items, hits, strict=True) if not hit]
-        if not found.hedged and sum(hits) >= 2 and len({_squash(it) for it, hit in zip(found.items, hits, strict=True) if hit}) >= 2:
+        if accepts_each and not found.hedged and sum(hits) >= 2 and len({_squash(it) for it, hit in zip(found.items, hits, strict=True) if hit}) >= 2:
             continue  # "1907 and 1908, and 2016" for a reference that accepts each of them
         if any(hits) and others:
             shown = ", ".join(shorten(it, 30) for it in found.items[:6]) + (", ..." if len(found.items) > 6 else "")

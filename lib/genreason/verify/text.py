@@ -199,7 +199,10 @@ def _offers_several(reference: str, answer: str, r_content: list[str]) -> tuple[
     candidates ("0, pen, none of the above", "It could be 3, pen or 7"): (verdict, why)."""
     need = set(r_content)
     several = offers_several(
-        answer, lambda item: names_reference(reference, item), only_with=lambda sentence: need <= set(tokens(sentence))
+        answer,
+        lambda item: names_reference(reference, item),
+        only_with=lambda sentence: need <= set(tokens(sentence)),
+        accepts_each=len(split_alternatives(reference)) > 1,
     )
     if several is None:
         return None
