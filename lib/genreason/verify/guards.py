@@ -19,6 +19,7 @@ Negations are read in `genreason.verify.negation`. Pure string work.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -45,6 +46,17 @@ _WORD_SEP = r"\s+(?:and\s*/\s*or|or|nor|and|versus|vs\.?)\s+"
 # not inside a fraction ("2/1"), a unit ("m/s") or a pair of words ("Road/Track", "and/or").
 _SLASH = r"\s+/\s+|(?<=[A-Za-z]{2})/(?=[-+\d(\[\\])|(?<=\d)/(?=[A-Za-z]{2})|(?<=[)\]}])/(?=\S)"
 _SEPARATOR = re.compile(rf",|;|{_WORD_SEP}|{_SLASH}", re.IGNORECASE)
+# What a list of alternatives needs (a cheap test before parsing a sentence): "or", a hedge
+# word, a meta answer, a header or a question mark. Without it only values make a list.
+_MAY_HEDGE = re.compile(
+    r"\b(?:or|nor|both|either|neither|could|might|possibl[ey]|perhaps|maybe|alternatively|whichever|sure|decide|tell)\b|"
+    r"\bof\s+(?:the\s+)?(?:above|these|them|those|options|choices|answers|the\s+following)\b|:|\?|/|"
+    r"\b(?:unknown|undetermined|determined|information)\b",
+    re.IGNORECASE,
+)
+_VALUE_CHAR = re.compile(r"\d|\\[A-Za-z]|[-+*^=<>]|^\(?[A-Ja-j]\)?$")
+# What a sentence needs to be a list at all (a cheap test before parsing it).
+_MAY_LIST = re.compile(rf"{_SEPARATOR.pattern}|\\q?quad|\(\s*(?:or|and/or|maybe|possibly|perhaps)\b", re.IGNORECASE)
 _LEAD_WORDS = re.compile(
     r"^(?:both|either|neither|just|only|possibly|perhaps|maybe|probably|likely|and|or|(?:any|one|either)\s+of)\s+",
     re.IGNORECASE,
@@ -83,21 +95,24 @@ class CandidateList:
     hedged: bool
 
 
+_BRACKET_MARK = re.compile(r'\\left|\\right|["“()\[\]{}]')
+
+
 def bracket_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of top-level bracketed stretches, so "(3, 4)" is one item."""
-    spans, depth, start = [], 0, 0
-    i = 0
-    while i < len(text):
-        if text.startswith("\\left", i) or text.startswith("\\right", i):
-            i += 5 if text.startswith("\\left", i) else 6
+    """(start, end) of top-level bracketed or double-quoted stretches, so "(3, 4)" and a quoted
+    title ("25 or 6 to 4") are one item each."""
+    spans: list[tuple[int, int]] = []
+    depth, start, skip_to = 0, 0, -1
+    for m in _BRACKET_MARK.finditer(text):
+        i, c = m.start(), m.group(0)
+        if i < skip_to or c in ("\\left", "\\right"):
             continue
-        c = text[i]
-        if c in "\"“" and depth == 0:  # a quoted title is one item: "25 or 6 to 4"
+        if c in "\"“" and depth == 0:
             close = text.find("\"" if c == "\"" else "”", i + 1)
             if close > 0:
                 spans.append((i, close + 1))
-                i = close + 1
-                continue
+                skip_to = close + 1
+            continue
         if c in "([{":
             if depth == 0:
                 start = i
@@ -106,7 +121,6 @@ def bracket_spans(text: str) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0:
                 spans.append((start, i + 1))
-        i += 1
     if depth:
         spans.append((start, len(text)))
     return spans
@@ -188,9 +202,12 @@ def candidate_list(sentence: str) -> CandidateList | None:
     s = re.sub(r"\s*\(\s*(or|and/or|maybe|possibly|perhaps)\s+([^()]*)\)\W*$", r" \1 \2", s, flags=re.IGNORECASE)
     if not _SEPARATOR.search(s):
         return None
+    raw_items = _split_with_separators(s)
+    if not _MAY_HEDGE.search(s) and sum(1 for _, it in raw_items if _VALUE_CHAR.search(it)) < 2:
+        return None  # no alternatives offered and fewer than two values: not a candidate list
     parsed: list[tuple[str, str, int, str]] = []  # (separator before, item, words of lead-in cut, as written)
     naming = False  # "is called X or Y", "also known as X or Y": names of one thing
-    for sep, item in _split_with_separators(s):
+    for sep, item in raw_items:
         raw, cut_words = item, 0
         if word_count(item) > 2 or ":" in item:
             cut = _LEAD_IN.sub("", item).strip()
@@ -257,13 +274,15 @@ def offers_several(
     accepts_each: the reference lists alternatives that are each right ("1907/1908/2016"), so
         an enumeration naming several of them is one answer ("in 1907 and 1908, and 2016").
     """
+    pieces = [p for p in re.split(r"\?\s+|\s*\n+\s*", text.strip()) if p.strip()] if len(text) <= 300 else []
+    if len(pieces) < 2 and not _MAY_LIST.search(text):
+        return None  # no separator anywhere: one answer
     sentences = SENTENCE_SPLIT.split(text[-6000:])
-    pieces = [p for p in re.split(r"\?\s+|\s*\n+\s*", text.strip()) if p.strip()]
-    if len(sentences) > 1 and len(text) <= 300 and all(word_count(p) <= MAX_ITEM_WORDS for p in pieces):
+    if len(sentences) > 1 and len(pieces) > 1 and all(word_count(p) <= MAX_ITEM_WORDS for p in pieces):
         # "17\npen\n19", "17? pen? 19?": a short answer whose lines or questions are the items
         sentences.append(re.sub(r"\?\s+", "?, ", re.sub(r"\s*\n+\s*", ", ", text.strip())))
     for sentence in sentences:
-        if not sentence.strip() or (only_with is not None and not only_with(sentence)):
+        if not _MAY_LIST.search(sentence) or (only_with is not None and not only_with(sentence)):
             continue
         found = candidate_list(sentence)
         if found is None:
@@ -284,9 +303,11 @@ def offers_several(
 
 
 # --------------------------------------------------------------------------- restatement
-def _plain_words(text: str) -> list[str]:
-    s = unicodedata.normalize("NFKD", text[:20000]).lower()
-    return re.findall(r"[a-z]+|\d+(?:\.\d+)?", s)
+@functools.lru_cache(maxsize=512)
+def _plain_words(text: str) -> tuple[str, ...]:
+    s = text[:20000]
+    s = (s if s.isascii() else unicodedata.normalize("NFKD", s)).lower()
+    return tuple(re.findall(r"[a-z]+|\d+(?:\.\d+)?", s))
 
 
 _FRAMING = {"question", "q", "problem", "task", "prompt", "we", "need", "to", "find", "asked", "asks", "restated", "restating", "restate", "here", "is"}
@@ -302,8 +323,11 @@ def restates_question(answer: str, question: str, *, run: int = 4) -> bool:
     from a question is not a restatement). A copied question sentence counts however short
     ("What is g'(1)?").
     """
-    a, q = _plain_words(answer), _plain_words(question)
-    if len(q) < 6 or len(a) < 2:
+    a = _plain_words(answer)
+    if len(a) < 2 or (len(a) < 6 and "?" not in answer):
+        return False
+    q = _plain_words(question)
+    if len(q) < 6:
         return False
     vocab = set(q)
 

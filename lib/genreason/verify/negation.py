@@ -113,6 +113,11 @@ _BOUND = re.compile(
 _NOT_ONLY = re.compile(r"^(?:only|just)\b.*\bbut\s+also\b", re.IGNORECASE | re.DOTALL)
 # "x \neq 3": an inequation, where the reference is a value.
 INEQUATION = re.compile(r"\\neq?(?![A-Za-z])|≠|!=|=/=|\\not\s*=|\\notin|∉|\\not\s*\\in")
+# Anything any rule below reads as a negation (a cheap test first).
+_ANY_NEGATION = re.compile(
+    NEGATION_CUE.pattern + r"|\bfalse\b|\brather\s+than\b|\binstead\s+of\b|\bas\s+opposed\s+to\b|" + INEQUATION.pattern,
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,8 @@ def read_negation(answer: str, *, short_words: int = SHORT_ANSWER_WORDS) -> Nega
     `short_words` words voids it ("I don't think it is 18"); prose answers (no answer marker)
     pass a smaller bound, as their negations are often incidental."""
     s = answer.strip()
+    if not _ANY_NEGATION.search(s):
+        return Negation("none", s)  # the common case, told by one search
     m = INEQUATION.search(s)
     if m:
         return Negation("inequation", s, "an inequation ('\\neq') where a value is expected", m.group(0))

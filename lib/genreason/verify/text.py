@@ -11,6 +11,7 @@ as whole words, is not negated, and the sentence does not offer a second candida
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -39,8 +40,9 @@ FALSE_WORDS = {"false", "no", "incorrect", "wrong", "invalid", "f", "n", "not tr
 def fold(text: str) -> str:
     """Lower case without accents or LaTeX text wrappers."""
     s = _LATEX_TEXT.sub(r"\1", text)
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    if not s.isascii():  # ASCII has no accents to fold (and most answers are ASCII)
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(c for c in s if not unicodedata.combining(c))
     return s.lower().replace("’", "'").replace("‘", "'")
 
 
@@ -49,7 +51,13 @@ def tokens(text: str, *, stem: bool = True) -> list[str]:
 
     Words glued together ("singerGladys", "Ledger1" with a citation mark) are split first.
     """
-    s = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", text[:20000])
+    return list(_tokens(text[:20000], stem))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens(text: str, stem: bool) -> tuple[str, ...]:
+    # one response is tokenised by several rules (answer, its sentences, the listed items)
+    s = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", text)
     s = re.sub(r"(?<=[A-Za-z]{3})(?=\d{1,2}\b)", " ", s)
     s = re.sub(r"(?<=[A-Za-z])_\{?(\d+)\}?", r"\1", s)  # H_2SO_4 -> H2SO4
     s = fold(s)
@@ -65,7 +73,7 @@ def tokens(text: str, *, stem: bool = True) -> list[str]:
         if stem:
             w = _stem(w)
         out.append(w)
-    return out
+    return tuple(out)
 
 
 def _stem(w: str) -> str:
@@ -194,6 +202,16 @@ def names_reference(reference: str, item: str) -> bool:
     return compare_text(reference, item, guard=False)[0] is True
 
 
+def may_hold(sentence: str, words: set[str]) -> bool:
+    """A cheap test before tokenising: each word's text appears in the sentence (accents and
+    number words aside, which only the full test reads)."""
+    if not sentence.isascii():
+        return True
+    low = sentence.lower()
+    # stems of "-ies" words end in "y"; digits may stand for number words ("seven" -> 7)
+    return all(w in low or not w.isascii() or w.endswith("y") or w[:1].isdigit() for w in words)
+
+
 def _offers_several(reference: str, answer: str, r_content: list[str]) -> tuple[bool | None, str] | None:
     """The reference found inside `answer`, but in a sentence that offers it among other
     candidates ("0, pen, none of the above", "It could be 3, pen or 7"): (verdict, why)."""
@@ -201,7 +219,7 @@ def _offers_several(reference: str, answer: str, r_content: list[str]) -> tuple[
     several = offers_several(
         answer,
         lambda item: names_reference(reference, item),
-        only_with=lambda sentence: need <= set(tokens(sentence)),
+        only_with=lambda sentence: may_hold(sentence, need) and need <= set(tokens(sentence)),
         accepts_each=len(split_alternatives(reference)) > 1,
     )
     if several is None:

@@ -12,6 +12,7 @@ Every comparison returns an `Outcome`: (verdict True/False/None, rule, reason, a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -40,7 +41,14 @@ from genreason.verify.parse import (
     matrix_rows,
     parse_reference,
 )
-from genreason.verify.text import compare_text, names_reference, parse_boolean
+from genreason.verify.text import (
+    STOPWORDS,
+    compare_text,
+    may_hold,
+    names_reference,
+    parse_boolean,
+    tokens,
+)
 
 _ORDER_WORDS = re.compile(
     r"\brespectively\b|\bin order\b|\border(?:ed)?\b|\bsequence\b|\brank|\bsort|\barrange|"
@@ -283,10 +291,23 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
             return verdict, "negation", neg.reason, {"kind": "inequation"}
         elif neg.status == "corrected":
             answer = neg.text
-    several = offers_several(answer, lambda item: _is_reference_item(ref, item))
+    several = offers_several(answer, lambda item: _is_reference_item(ref, item), only_with=_mention_test(ref))
     if several is not None:
         return several.verdict, "hedge", several.reason, {"kind": "several", "items": list(several.items[:20])}
     return answer
+
+
+def _mention_test(ref: Reference) -> Callable[[str], bool] | None:
+    """A cheap test that a sentence may state the reference, so long prose is not parsed for
+    lists in every sentence: numbers need a digit, words the reference's words."""
+    if ref.kind in ("integer", "number", "quantity"):
+        return lambda sentence: any(c.isdigit() for c in sentence)
+    if ref.kind == "string":
+        if "mention_words" not in ref.cache:
+            ref.cache["mention_words"] = {t for t in tokens(ref.text) if t not in STOPWORDS}
+        need = ref.cache["mention_words"]
+        return (lambda sentence: may_hold(sentence, need)) if need else None
+    return None
 
 
 def _cue_in_reference(cue: str, reference: str) -> bool:
