@@ -55,6 +55,7 @@ _MAY_HEDGE = re.compile(
     re.IGNORECASE,
 )
 _VALUE_CHAR = re.compile(r"\d|\\[A-Za-z]|[-+*^=<>]|^\(?[A-Ja-j]\)?$")
+_VALUE_ANY = re.compile(r"\d+|\\[A-Za-z]+|[-+*^=<>]|\b[A-J]\b")
 # What a sentence needs to be a list at all (a cheap test before parsing it).
 _MAY_LIST = re.compile(rf"{_SEPARATOR.pattern}|\\q?quad|\(\s*(?:or|and/or|maybe|possibly|perhaps)\b", re.IGNORECASE)
 _LEAD_WORDS = re.compile(
@@ -202,8 +203,11 @@ def candidate_list(sentence: str) -> CandidateList | None:
     s = re.sub(r"\s*\(\s*(or|and/or|maybe|possibly|perhaps)\s+([^()]*)\)\W*$", r" \1 \2", s, flags=re.IGNORECASE)
     if not _SEPARATOR.search(s):
         return None
+    hedge_words = _MAY_HEDGE.search(s)
+    if not hedge_words and len(_VALUE_ANY.findall(s)) < 2:
+        return None  # no alternatives offered and fewer than two values: not a candidate list
     raw_items = _split_with_separators(s)
-    if not _MAY_HEDGE.search(s) and sum(1 for _, it in raw_items if _VALUE_CHAR.search(it)) < 2:
+    if not hedge_words and sum(1 for _, it in raw_items if _VALUE_CHAR.search(it)) < 2:
         return None  # no alternatives offered and fewer than two values: not a candidate list
     parsed: list[tuple[str, str, int, str]] = []  # (separator before, item, words of lead-in cut, as written)
     naming = False  # "is called X or Y", "also known as X or Y": names of one thing
