@@ -251,3 +251,11 @@ def test_generic_labels_with_other_field_names_and_a_byte_order_mark(tmp_path: P
         got = con.execute("SELECT q.answer, j.verdict FROM judgments j JOIN questions q ON q.id = j.question_id "
                           "WHERE j.judge = 'annotator' ORDER BY q.answer").fetchall()
     assert got == [("Paris", True), ("Rome", False)]
+
+
+def test_a_mapping_to_a_missing_column_is_a_clear_error(tmp_path: Path, db_path: Path) -> None:
+    src = write_jsonl(tmp_path / "m.jsonl", [{"q": "Capital of Peru?", "a": "Lima"}])
+    with pytest.raises(IngestError, match=r"--map names columns \['qq'\]"):
+        run_ingest(db_path, [src], format="generic", mapping={"question": "qq", "answer": "a"})
+    result = run_ingest(db_path, [src], format="generic", mapping={"question": "q", "answer": "a", "category": "subject"})
+    assert result.counts["questions_added"] == 1

@@ -141,6 +141,11 @@ class _Staging:
 
 def _format_for(path: Path, first: Mapping[str, Any] | None, config: IngestConfig) -> Format:
     if config.mapping:
+        missing = [config.mapping[f] for f in ("question", "answer")
+                   if first is not None and config.mapping[f] not in first]
+        if missing:  # a typo in --map would otherwise quarantine every row as "missing question"
+            raise SourceError(f"{path}: --map names columns {missing} that its first record lacks; "
+                              f"its fields are {sorted(first)}")
         return generic_format(config.mapping)
     if config.format:
         return FORMATS[config.format]
