@@ -151,12 +151,19 @@ def _describe(filters: QuestionFilter) -> str:
     return "; ".join(parts) or "all questions"
 
 
+def _stop(db: str, job_id: str) -> None:
+    try:
+        data.stop_job(db, job_id)
+    except (ValueError, OSError, StoreError) as exc:
+        st.session_state["job_message"] = ("error", f"could not stop {job_id}: {exc}")
+
+
 def _start(state: data.DbState, judge: str, filters: QuestionFilter, unjudged: bool, limit: int) -> None:
     try:
         options = sidebar.model_options(judge)
         job = data.start_verify_job(state.path, judge, filters, judge_missing=unjudged, limit=limit,
                                     options=options, selection=_describe(filters))
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, StoreError) as exc:
         st.session_state["job_message"] = ("error", f"not started: {exc}")
         return
     st.session_state["job_message"] = ("success", f"Started job `{job.id}`.")
@@ -205,8 +212,7 @@ def _jobs_body(db: str, polling: bool) -> None:
             head[0].markdown(f"`{job['id']}` · **{job['state']}** · {cfg.get('judge', job['kind'])} "
                              f"on {cfg.get('candidates', '?')} candidates ({cfg.get('selection') or '-'})")
             if job["state"] in ACTIVE:
-                head[1].button("Stop", key=f"stop_{job['id']}", on_click=data.stop_job,
-                               args=(db, job["id"]))
+                head[1].button("Stop", key=f"stop_{job['id']}", on_click=_stop, args=(db, job["id"]))
             st.progress(done / total if total else 0.0,
                         text=f"{done:,} / {total:,} judged" + (f" in {p['seconds']:.1f} s" if p.get("seconds") else ""))
             if job["error"] or p.get("error"):

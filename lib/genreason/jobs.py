@@ -231,7 +231,10 @@ def stop_job(db: str | os.PathLike[str] | None, job_id: str) -> bool:
         return False
     (Path(run_dir) / "stop").touch()
     if _process_alive(pid, job_id):
-        os.killpg(pid, signal.SIGTERM)  # the job is its own session leader: pgid == pid
+        # Signal the runner alone: its handler stops after the current batch. Signalling the
+        # whole group would also kill the verifier's worker processes mid-batch, whose items
+        # would then be stored as "worker crashed" undecided judgments.
+        os.kill(pid, signal.SIGTERM)
         return True
     write_progress(Path(run_dir), status="stopped")
     _set_job(db, job_id, status="stopped", finished=True)
@@ -283,7 +286,8 @@ def run_verify_job(run_dir: str | os.PathLike[str]) -> int:
         ids = json.loads((run_dir / "candidates.json").read_text())
         with store.connect(db, read_only=True) as con:
             items = store.candidate_items(con, candidate_ids=ids)
-        todo = [it for it in items if it.item_id not in _judged_so_far(out_path)]
+        judged = _judged_so_far(out_path)
+        todo = [it for it in items if it.item_id not in judged]
         write_progress(run_dir, status="running", done=len(items) - len(todo), total=len(items),
                        started_at=started)
         verifier = make_verifier(config["judge"], **config.get("options", {}))

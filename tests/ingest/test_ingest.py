@@ -259,3 +259,54 @@ def test_a_mapping_to_a_missing_column_is_a_clear_error(tmp_path: Path, db_path:
         run_ingest(db_path, [src], format="generic", mapping={"question": "qq", "answer": "a"})
     result = run_ingest(db_path, [src], format="generic", mapping={"question": "q", "answer": "a", "category": "subject"})
     assert result.counts["questions_added"] == 1
+
+
+def test_every_row_of_a_stored_id_is_checked_against_the_stored_content(tmp_path: Path, db_path: Path) -> None:
+    """Regression: a second row with a stored id used to be compared only with the first row,
+    so its candidate landed under the (different) stored question."""
+    base = {"question_id": 5, "options": ["a", "b"], "answer": "A", "answer_index": 0}
+    run_ingest(db_path, [write_jsonl(tmp_path / "q.jsonl", [{**base, "question": "Q"}])])
+    outputs = write_jsonl(tmp_path / "out.jsonl", [
+        {**base, "question": "Q changed", "pred": "A", "generated_text": f"answer {i}"} for i in range(2)])
+    result = run_ingest(db_path, [outputs])
+    assert result.counts["candidates_added"] == 0
+    assert [q.reason for q in result.quarantined] == ["id mmlu_pro:5 is already stored with different content"] * 2
+
+
+def test_a_missing_source_id_is_a_row_error_not_an_id_named_none(tmp_path: Path, db_path: Path) -> None:
+    rows = [{"question_id": None, "question": f"Q{i}?", "options": ["x", "y"], "answer": "A"} for i in range(2)]
+    result = run_ingest(db_path, [write_jsonl(tmp_path / "mmlu.jsonl", rows)], format="mmlu_pro")
+    assert [q.reason for q in result.quarantined] == ["missing question_id"] * 2
+    assert table_counts(db_path)["questions"] == 0
+
+
+def test_json_array_with_bom_and_a_pretty_printed_object(tmp_path: Path, db_path: Path) -> None:
+    array = tmp_path / "arr.json"
+    array.write_bytes(b"\xef\xbb\xbf" + json.dumps([{"id": "j1", "question": "Q1?", "answer": "1", **WI}]).encode())
+    pretty = tmp_path / "one.json"
+    pretty.write_text(json.dumps({"id": "j2", "question": "Q2?", "answer": "2", **WI}, indent=2))
+    assert run_ingest(db_path, [array, pretty]).counts["questions_added"] == 2
+
+
+def test_unreadable_first_lines_are_named_in_the_error(tmp_path: Path, db_path: Path) -> None:
+    src = write_jsonl(tmp_path / "lists.jsonl", ['["a"]', '["b"]'])
+    with pytest.raises(IngestError, match="line 1: line is a JSON list, expected an object"):
+        run_ingest(db_path, [src])
+
+
+def test_empty_parquet_with_a_forced_format(tmp_path: Path, db_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([("id", pa.string()), ("question", pa.string()), ("answer", pa.string())])
+    pq.write_table(schema.empty_table(), tmp_path / "empty.parquet")
+    result = run_ingest(db_path, [tmp_path / "empty.parquet"], format="webinstruct")
+    assert result.counts["rows_read"] == 0 and result.clean
+
+
+def test_broken_datasets_folder_is_a_clear_error(tmp_path: Path, db_path: Path) -> None:
+    folder = tmp_path / "hf"
+    folder.mkdir()
+    (folder / "state.json").write_text("not json")
+    with pytest.raises(IngestError, match="not a readable datasets folder"):
+        run_ingest(db_path, [folder])

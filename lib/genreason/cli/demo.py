@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from genreason.ingest import IngestConfig, IngestError, ingest
+    from genreason.ingest import IngestConfig, IngestError, stage_inputs, write_staged
     from genreason.stats import store_stats
     from genreason.verify.compare import compare_judges
     from genreason.verify.rule import RuleVerifier
@@ -36,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     db = resolve_db_path(args.db)
     try:
+        staged = stage_inputs([questions, candidates], IngestConfig(judge="reference", source="sample", progress=False))
         with store.connect(db) as con:
-            result = ingest(con, [questions, candidates], IngestConfig(judge="reference", source="sample", progress=False))
+            result = write_staged(con, staged)
             items = store.candidate_items(con, judge_missing="rule")
         print(f"ingested the sample into {db}: {result.counts['questions_added']} new questions, "
               f"{result.counts['candidates_added']} new candidates, {result.counts['quarantined']} quarantined")

@@ -10,7 +10,14 @@ import json
 import sys
 
 from genreason import store
-from genreason.ingest import FORMATS, IngestConfig, IngestError, ingest, parse_mapping
+from genreason.ingest import (
+    FORMATS,
+    IngestConfig,
+    IngestError,
+    parse_mapping,
+    stage_inputs,
+    write_staged,
+)
 
 EXIT_PARTIAL = 3
 
@@ -31,10 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         mapping = parse_mapping(args.mapping) if args.mapping else None
+        if mapping and args.format not in (None, "generic"):
+            raise ValueError(f"--map reads the generic format; it cannot be combined with --format {args.format}")
         config = IngestConfig(format="generic" if mapping else args.format, mapping=mapping,
                               source=args.source, judge=args.judge, max_chars=args.max_chars)
+        staged = stage_inputs(args.paths, config)  # read and validate before taking the lock
         with store.connect(args.db) as con:
-            result = ingest(con, args.paths, config)
+            result = write_staged(con, staged)
     except (ValueError, IngestError, store.StoreError) as exc:
         print(f"ingest failed, nothing stored: {exc}", file=sys.stderr)
         return 1

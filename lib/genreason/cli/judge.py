@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from genreason.store import StoreError
 from genreason.verify.judgment import Item, Judgment, Verifier
 from genreason.verify.registry import VERIFIERS, make_verifier
 
@@ -65,13 +66,20 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
                        help="hybrid: also send answers the rules rejected to the model")
 
 
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_verifier_arguments(parser)
     src = parser.add_mutually_exclusive_group(required=True)
     src.add_argument("--in", dest="input", type=Path, metavar="FILE", help="JSONL file of items to judge")
     src.add_argument("--db", nargs="?", const="", metavar="DB", help="judge stored candidates (default DB: $GENREASON_DB or data/genreason.duckdb)")
     parser.add_argument("--out", type=Path, metavar="FILE", help="JSONL output for --in (default: standard output)")
-    parser.add_argument("--limit", type=int, metavar="N", help="judge at most N items")
+    parser.add_argument("--limit", type=_non_negative, metavar="N", help="judge at most N items")
     parser.add_argument("--redo", action="store_true", help="--db: judge again candidates this judge already judged")
     parser.add_argument("--batch", type=int, default=512, metavar="N", help="items per batch (default 512)")
     parser.add_argument("--detail", action="store_true", help="--in: also write `detail` (how each side was parsed)")
@@ -110,45 +118,48 @@ def read_items(path: Path) -> list[tuple[dict[str, Any], Item]]:
     """Parse and validate every row of a JSONL file; InputError names the first bad line."""
     rows: list[tuple[dict[str, Any], Item]] = []
     try:
-        handle = open(path, encoding="utf-8")
+        raw_lines = path.read_bytes().splitlines()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    with handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict):
-                raise InputError(f"{where}: expected a JSON object")
-            missing = [f for f in REQUIRED_FIELDS if f not in row]
-            if missing:
-                raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
-            for f in REQUIRED_FIELDS:
-                if not isinstance(row[f], (str, int, float)) or isinstance(row[f], bool):
-                    raise InputError(f"{where}: field {f!r} must be text")
-            if not str(row["reference"]).strip():
-                raise InputError(f"{where}: empty 'reference'")
-            answer_type = row.get("answer_type")
-            if answer_type is not None and not isinstance(answer_type, str):
-                raise InputError(f"{where}: 'answer_type' must be text")
-            item_id = row.get("id")
-            rows.append(
-                (
-                    row,
-                    Item(
-                        question=str(row["question"]),
-                        reference=str(row["reference"]),
-                        response=str(row["response"]),
-                        answer_type=answer_type,
-                        options=_options(row.get("options"), where),
-                        item_id=str(item_id) if item_id is not None else f"line-{lineno}",
-                    ),
-                )
+    for lineno, raw in enumerate(raw_lines, start=1):
+        where = f"{path}:{lineno}"
+        try:
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{where}: not valid UTF-8 (byte at column {exc.start + 1})") from exc
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(row, dict):
+            raise InputError(f"{where}: expected a JSON object")
+        missing = [f for f in REQUIRED_FIELDS if f not in row]
+        if missing:
+            raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
+        for f in REQUIRED_FIELDS:
+            if not isinstance(row[f], (str, int, float)) or isinstance(row[f], bool):
+                raise InputError(f"{where}: field {f!r} must be text")
+        if not str(row["reference"]).strip():
+            raise InputError(f"{where}: empty 'reference'")
+        answer_type = row.get("answer_type")
+        if answer_type is not None and not isinstance(answer_type, str):
+            raise InputError(f"{where}: 'answer_type' must be text")
+        item_id = row.get("id")
+        rows.append(
+            (
+                row,
+                Item(
+                    question=str(row["question"]),
+                    reference=str(row["reference"]),
+                    response=str(row["response"]),
+                    answer_type=answer_type,
+                    options=_options(row.get("options"), where),
+                    item_id=str(item_id) if item_id is not None else f"line-{lineno}",
+                ),
             )
+        )
     return rows
 
 
@@ -182,7 +193,10 @@ def judge_file(args: argparse.Namespace, verifier: Verifier) -> int:
     rows = read_items(args.input)
     if args.limit is not None:
         rows = rows[: args.limit]
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    try:
+        out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    except OSError as exc:
+        raise InputError(f"{args.out}: cannot write ({exc.strerror})") from exc
     started = time.perf_counter()
     all_judgments: list[Judgment] = []
     try:
@@ -246,6 +260,9 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(f"genreason judge: {exc}", file=sys.stderr)
         return 2
+    except StoreError as exc:
+        print(f"genreason judge: {exc}", file=sys.stderr)
+        return 1
     finally:
         close = getattr(verifier, "close", None)
         if callable(close):

@@ -6,6 +6,24 @@ answers) are detected from the records; containers are JSONL, JSON, CSV, Parquet
 """
 
 from genreason.ingest.formats import FORMATS, parse_mapping
-from genreason.ingest.load import IngestConfig, IngestError, IngestResult, ingest
+from genreason.ingest.load import (
+    IngestConfig,
+    IngestError,
+    IngestResult,
+    StagedInput,
+    ingest,
+    stage_inputs,
+    write_staged,
+)
 
-__all__ = ["FORMATS", "IngestConfig", "IngestError", "IngestResult", "ingest", "parse_mapping"]
+__all__ = [
+    "FORMATS",
+    "IngestConfig",
+    "IngestError",
+    "IngestResult",
+    "StagedInput",
+    "ingest",
+    "parse_mapping",
+    "stage_inputs",
+    "write_staged",
+]

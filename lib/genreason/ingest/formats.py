@@ -61,6 +61,13 @@ def _rest(record: Mapping[str, Any], used: set[str]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k not in used}
 
 
+def _source_id(prefix: str, value: Any, field: str) -> str:
+    """'<prefix>:<the source's own id>'; a missing id is the row's fault, not a new id 'None'."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RowError(f"missing {field}")
+    return f"{prefix}:{value}"
+
+
 def _letter_options(value: Any) -> list[str] | None:
     if value is None:
         return None
@@ -92,7 +99,7 @@ def map_mmlu_pro(r: Mapping[str, Any]) -> Mapped:
     """MMLU-Pro: the answer is a letter over up to 10 options."""
     used = {"question_id", "question", "options", "answer", "category"}
     return Mapped([QuestionRow(
-        question=r.get("question"), answer=r.get("answer"), id=f"mmlu_pro:{r.get('question_id')}",
+        question=r.get("question"), answer=r.get("answer"), id=_source_id("mmlu_pro", r.get("question_id"), "question_id"),
         answer_type="Multiple Choice", category=r.get("category"),
         options=_letter_options(r.get("options")), extra=_rest(r, used),
     )])
@@ -109,7 +116,7 @@ def map_theoremqa(r: Mapping[str, Any]) -> Mapped:
     used = {"Question", "Answer", "Answer_type", "id", "field"}
     kind = r.get("Answer_type")
     return Mapped([QuestionRow(
-        question=r.get("Question"), answer=r.get("Answer"), id=f"theoremqa:{r.get('id')}",
+        question=r.get("Question"), answer=r.get("Answer"), id=_source_id("theoremqa", r.get("id"), "id"),
         answer_type=_THEOREMQA_TYPES.get(str(kind), kind), category=r.get("field"),
         extra=_rest(r, used),
     )])
@@ -120,7 +127,7 @@ def map_math500(r: Mapping[str, Any]) -> Mapped:
     used = {"problem", "answer", "unique_id", "level"}
     level = r.get("level")
     return Mapped([QuestionRow(
-        question=r.get("problem"), answer=r.get("answer"), id=f"math500:{r.get('unique_id')}",
+        question=r.get("problem"), answer=r.get("answer"), id=_source_id("math500", r.get("unique_id"), "unique_id"),
         category="Mathematics", difficulty=None if level is None else f"Level {level}",
         extra=_rest(r, used),
     )])

@@ -139,7 +139,8 @@ class _Staging:
         self.c["line"].append(line)
 
 
-def _format_for(path: Path, first: Mapping[str, Any] | None, config: IngestConfig) -> Format:
+def _format_for(path: Path, first: Mapping[str, Any] | None, config: IngestConfig,
+                first_error: tuple[int, str] | None = None) -> Format:
     if config.mapping:
         missing = [config.mapping[f] for f in ("question", "answer")
                    if first is not None and config.mapping[f] not in first]
@@ -150,7 +151,8 @@ def _format_for(path: Path, first: Mapping[str, Any] | None, config: IngestConfi
     if config.format:
         return FORMATS[config.format]
     if first is None:
-        raise SourceError(f"{path}: no readable records to tell the format from")
+        raise SourceError(f"{path}: no readable records to tell the format from"
+                          + (f" (line {first_error[0]}: {first_error[1]})" if first_error else ""))
     fmt = detect_format(first)
     if fmt is None:
         raise SourceError(
@@ -160,11 +162,12 @@ def _format_for(path: Path, first: Mapping[str, Any] | None, config: IngestConfi
     return fmt
 
 
-def _stage_columnar(path: Path, container: str, mapping: Mapping[str, str], source: str,
+def _stage_columnar(path: Path, container: str, mapping: Mapping[str, str] | None, source: str,
                     config: IngestConfig, staging: _Staging) -> bool:
     """Validate a columnar file in DuckDB batches; False when its columns need the row path."""
     schema, total, batches = columnar.arrow_batches(path, container)
-    if not columnar.usable(schema, mapping):
+    mapping = dict(mapping) if mapping else columnar.webinstruct_mapping(schema)
+    if not {"question", "answer"} <= set(mapping) or not columnar.usable(schema, mapping):
         return False
     file = str(path)
     sql = columnar.validation_sql(mapping, [*schema.names, "_row"], source, config.max_chars)
@@ -190,22 +193,20 @@ def _stage_file(path: Path, config: IngestConfig, staging: _Staging) -> str:
     records = read_records(path, container)
     buffered: list[Any] = []
     first = None
+    first_error = None
     for rec in records:  # find the first decodable record to detect the format
         buffered.append(rec)
         if isinstance(rec[1], dict):
             first = rec[1]
             break
-    fmt = _format_for(path, first, config)
+        first_error = first_error or (rec[0], str(rec[1]))
+    fmt = _format_for(path, first, config, first_error)
     source = config.source or (path.stem if fmt.name == "generic" else fmt.name)
     judge = config.judge or fmt.default_judge or "imported"
     file = str(path)
     log.info("%s: format %s, source %s", path, fmt.name, source)
     if container in ("parquet", "hf_dir") and fmt.name in ("webinstruct", "generic"):
-        mapping = dict(config.mapping) if config.mapping else None
-        if mapping is None:
-            mapping = {f: f for f in ("id", "question", "answer", "answer_type", "category",
-                                      "difficulty", "options") if f in first}
-        if _stage_columnar(path, container, mapping, source, config, staging):
+        if _stage_columnar(path, container, config.mapping, source, config, staging):
             return fmt.name
 
     stream = tqdm(chain(buffered, records), unit=" rows", desc=path.name, disable=None if config.progress else True,
@@ -245,8 +246,7 @@ def _write(con: duckdb.DuckDBPyConnection, staging: _Staging, run_id: str) -> tu
     # one whose id is stored with other content, is a conflict.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _q AS
-        SELECT *, id_given AND ((rn > 1 AND content_hash <> first_hash)
-                                OR (rn = 1 AND stored_hash IS NOT NULL AND stored_hash <> content_hash)) AS conflict
+        SELECT *, id_given AND content_hash <> coalesce(stored_hash, first_hash) AS conflict
         FROM (
             SELECT s.*,
                    first_value(s.content_hash) OVER w AS first_hash,
@@ -259,9 +259,9 @@ def _write(con: duckdb.DuckDBPyConnection, staging: _Staging, run_id: str) -> tu
     """)
     conflicts = [QuarantinedRow(f, ln, reason) for f, ln, reason in con.execute("""
         SELECT c.file, c.line, CASE
-            WHEN c.rn > 1 THEN 'duplicate id ' || c.id || ' with different content (first at '
-                               || f.file || ':' || f.line || ')'
-            ELSE 'id ' || c.id || ' is already stored with different content' END
+            WHEN c.stored_hash IS NOT NULL THEN 'id ' || c.id || ' is already stored with different content'
+            ELSE 'duplicate id ' || c.id || ' with different content (first at '
+                 || f.file || ':' || f.line || ')' END
         FROM _q c JOIN _q f ON f.ord = c.first_ord WHERE c.conflict ORDER BY c.ord
     """).fetchall()]
     bad_ords = "(SELECT ord FROM _q WHERE conflict)"
@@ -325,10 +325,21 @@ def _write(con: duckdb.DuckDBPyConnection, staging: _Staging, run_id: str) -> tu
     return counts, conflicts
 
 
-def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path], config: IngestConfig) -> IngestResult:
-    """Ingest every path in one transaction; raise IngestError (store unchanged) on failure."""
+@dataclass
+class StagedInput:
+    """Validated rows of one ingest, read before any connection to the store is opened."""
+
+    files: list[str]
+    formats: list[str]
+    config: IngestConfig
+    staging: _Staging
+    started: datetime
+    clock: float
+
+
+def stage_inputs(paths: Sequence[str | Path], config: IngestConfig) -> StagedInput:
+    """Read and validate every path (no store needed); IngestError if a file cannot be read."""
     started, clock = datetime.now(UTC), time.perf_counter()
-    run_id = new_run_id("ingest")
     staging = _Staging()
     formats = []
     try:
@@ -336,22 +347,34 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path], config: 
             formats.append(_stage_file(Path(raw_path), config, staging))
     except (SourceError, ValueError, OSError) as exc:
         raise IngestError(str(exc)) from exc
+    return StagedInput([str(p) for p in paths], formats, config, staging, started, clock)
 
-    files = [str(p) for p in paths]
+
+def write_staged(con: duckdb.DuckDBPyConnection, staged: StagedInput) -> IngestResult:
+    """Store staged rows, their quarantine and the stage run in one transaction."""
+    run_id = new_run_id("ingest")
+    config, staging = staged.config, staged.staging
     with transaction(con):
         counts, conflicts = _write(con, staging, run_id)
         quarantined = staging.bad + conflicts
         counts = {"rows_read": staging.rows_read, **counts, "quarantined": len(quarantined)}
         add_quarantine(con, run_id, quarantined)
-        seconds = time.perf_counter() - clock
         record_run(
             con, run_id, "ingest",
-            config={"files": files, "formats": formats, "format": config.format,
+            config={"files": staged.files, "formats": staged.formats, "format": config.format,
                     "mapping": dict(config.mapping or {}), "source": config.source,
                     "judge": config.judge, "max_chars": config.max_chars},
-            status="ok" if not quarantined else "partial", started_at=started, seconds=seconds,
-            counts=counts,
+            status="ok" if not quarantined else "partial", started_at=staged.started,
+            seconds=time.perf_counter() - staged.clock, counts=counts,
         )
     reasons = Counter(reason_kind(q.reason) for q in quarantined)
-    return IngestResult(run_id, files, counts, reasons, quarantined, time.perf_counter() - clock)
+    return IngestResult(run_id, staged.files, counts, reasons, quarantined, time.perf_counter() - staged.clock)
 
+
+def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path], config: IngestConfig) -> IngestResult:
+    """Ingest every path in one transaction; raise IngestError (store unchanged) on failure.
+
+    Callers that open their own connection should prefer `stage_inputs` then `write_staged`
+    inside the connection, so the database is locked only while rows are written.
+    """
+    return write_staged(con, stage_inputs(paths, config))

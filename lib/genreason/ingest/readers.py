@@ -23,9 +23,6 @@ class SourceError(ValueError):
     """The input file or folder cannot be read at all."""
 
 
-CONTAINERS = ("jsonl", "json", "csv", "parquet", "hf_dir")
-
-
 def container_of(path: Path) -> str:
     """Guess the container from the path: a folder is a `datasets` folder, else the suffix."""
     if not path.exists():
@@ -39,8 +36,10 @@ def container_of(path: Path) -> str:
         return "jsonl"
     if suffix == ".json":
         with path.open("rb") as fh:
-            head = fh.read(4096).lstrip()
-        return "json" if head.startswith(b"[") else "jsonl"
+            head = fh.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
+        # A JSON array, or one pretty-printed object (several lines), is read whole.
+        pretty_object = head.split(b"\n", 1)[0].strip() == b"{"
+        return "json" if head.startswith(b"[") or pretty_object else "jsonl"
     if suffix in (".csv", ".tsv"):
         return "csv"
     if suffix in (".parquet", ".pq"):
@@ -73,9 +72,11 @@ def read_jsonl(path: Path) -> Iterator[Record]:
 
 def read_json_array(path: Path) -> Iterator[Record]:
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError(f"{path}: not a valid JSON array ({exc})") from exc
+        raise SourceError(f"{path}: not a valid JSON array or object ({exc})") from exc
+    if isinstance(data, dict):
+        data = [data]
     for number, record in enumerate(data, start=1):
         if isinstance(record, dict):
             yield number, record, None
@@ -118,11 +119,14 @@ def read_parquet(path: Path) -> Iterator[Record]:
 
 def hf_arrow_files(path: Path) -> list[tuple[str, Path]]:
     """(split, arrow file) pairs of a save_to_disk folder (a Dataset or a DatasetDict)."""
-    if (path / "dataset_dict.json").exists():
-        splits = json.loads((path / "dataset_dict.json").read_text())["splits"]
-        return [pair for split in splits for _, f in hf_arrow_files(path / split) for pair in [(split, f)]]
-    state = json.loads((path / "state.json").read_text())
-    return [("", path / entry["filename"]) for entry in state.get("_data_files", [])]
+    try:
+        if (path / "dataset_dict.json").exists():
+            splits = json.loads((path / "dataset_dict.json").read_text())["splits"]
+            return [(split, f) for split in splits for _, f in hf_arrow_files(path / split)]
+        state = json.loads((path / "state.json").read_text())
+        return [("", path / entry["filename"]) for entry in state.get("_data_files", [])]
+    except (ValueError, KeyError, TypeError, OSError) as exc:
+        raise SourceError(f"{path}: not a readable datasets folder ({type(exc).__name__}: {exc})") from exc
 
 
 def read_hf_dir(path: Path) -> Iterator[Record]:
