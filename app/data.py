@@ -23,7 +23,7 @@ import streamlit as st
 
 from genreason import jobs, store
 from genreason.store import browse
-from genreason.verify import compare
+from genreason.verify.assess import compare
 
 # DuckDB refuses a read-only and a read-write connection to one file inside one process at the
 # same moment, and Streamlit serves sessions from threads: one lock serialises our brief uses.

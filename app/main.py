@@ -3,7 +3,7 @@
     genreason app [--db DB] [--host 127.0.0.1] [--port 8501]
     streamlit run app/main.py --server.address 127.0.0.1      # the same, by hand
 
-One entry file with `st.navigation` and one module per page under app/pages/. Pages only read
+One entry file with `st.navigation` and one module per page under app/views/. Pages only read
 inputs, call lib (through app/data.py, where every cached query lives) and render.
 """
 
@@ -23,12 +23,12 @@ import sidebar  # noqa: E402
 
 st.set_page_config(page_title="genreason workbench", page_icon=":material/science:", layout="wide")
 
-# The navigation list. A new page (Training, Evaluation) is one module in pages/ and one line here.
+# The navigation list. A new page (Training, Evaluation) is one module in views/ and one line here.
 PAGES = [
-    st.Page("pages/dataset.py", title="Dataset", icon=":material/table_view:", default=True),
-    st.Page("pages/verifiers.py", title="Verifiers", icon=":material/balance:"),
-    # st.Page("pages/training.py", title="Training", icon=":material/model_training:"),
-    # st.Page("pages/evaluation.py", title="Evaluation", icon=":material/fact_check:"),
+    st.Page("views/dataset.py", title="Dataset", icon=":material/table_view:", default=True),
+    st.Page("views/verifiers.py", title="Verifiers", icon=":material/balance:"),
+    # st.Page("views/training.py", title="Training", icon=":material/model_training:"),
+    # st.Page("views/evaluation.py", title="Evaluation", icon=":material/fact_check:"),
 ]
 
 page = st.navigation(PAGES)

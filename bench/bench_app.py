@@ -39,7 +39,7 @@ from make_webinstruct import make_table  # noqa: E402
 from genreason import store  # noqa: E402
 from genreason.store import browse  # noqa: E402
 from genreason.store.browse import QuestionFilter  # noqa: E402
-from genreason.verify import compare  # noqa: E402
+from genreason.verify.assess import compare  # noqa: E402
 
 BENCH_TAG = "bench-app"
 JUDGED = 100_000

@@ -34,8 +34,8 @@ import sys
 import time
 from pathlib import Path
 
-from genreason.verify.judgment import Item
-from genreason.verify.labelled import (
+from genreason.judging import Item
+from genreason.verify.assess.labelled import (
     LabelledItem,
     load_evouna,
     load_gsm8k,
@@ -45,7 +45,7 @@ from genreason.verify.labelled import (
     score,
     scores_by_group,
 )
-from genreason.verify.rule import RuleVerifier
+from genreason.verify.rules.verifier import RuleVerifier
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT / ".." / "shared" / "realdata"

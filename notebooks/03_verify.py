@@ -22,13 +22,13 @@ with app.setup:
     import plotly.express as px
 
     from genreason import store
-    from genreason.verify.labelled import (
+    from genreason.verify.assess.labelled import (
         agreement_rows,
         disagreement_rows,
         load_sample,
         load_store_labelled,
     )
-    from genreason.verify.rule import RuleVerifier
+    from genreason.verify.rules.verifier import RuleVerifier
 
 
 @app.cell

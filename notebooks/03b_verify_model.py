@@ -29,7 +29,7 @@ with app.setup:
     import plotly.express as px
 
     from genreason import store
-    from genreason.verify.compare import (
+    from genreason.verify.assess.compare import (
         agreement_by,
         breakdown,
         candidate_tags,
@@ -37,10 +37,10 @@ with app.setup:
         metrics,
         pair_judgments,
     )
+    from genreason.verify.assess.probe import questions_from_store, run_probe
     from genreason.verify.hybrid import HybridVerifier
     from genreason.verify.model import ModelVerifier
-    from genreason.verify.probe import questions_from_store, run_probe
-    from genreason.verify.rule import RuleVerifier
+    from genreason.verify.rules.verifier import RuleVerifier
 
 
 @app.cell

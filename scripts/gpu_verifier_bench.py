@@ -46,7 +46,7 @@ QWEN25_15B_SHAPE = dict(
 
 def synthetic_items(count: int) -> list:
     """Items whose responses end in a boxed answer, half right and half wrong."""
-    from genreason.verify.judgment import Item
+    from genreason.judging import Item
 
     items = []
     for i in range(count):

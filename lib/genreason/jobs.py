@@ -268,7 +268,7 @@ def _judged_so_far(path: Path) -> dict[str, dict[str, Any]]:
 
 def run_verify_job(run_dir: str | os.PathLike[str]) -> int:
     """Judge the job's candidates batch by batch, then store the judgments; exit status."""
-    from genreason.verify.judgment import Judgment
+    from genreason.judging import Judgment
     from genreason.verify.registry import make_verifier
 
     run_dir = Path(run_dir)

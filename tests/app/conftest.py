@@ -25,7 +25,7 @@ import pytest
 
 from genreason import store
 from genreason.ingest import IngestConfig, ingest
-from genreason.verify.rule import RuleVerifier
+from genreason.verify.rules.verifier import RuleVerifier
 
 REPO = Path(__file__).resolve().parents[2]
 APP_MAIN = REPO / "app" / "main.py"

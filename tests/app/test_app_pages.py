@@ -10,12 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from genreason import store
 from genreason.store import browse
-from genreason.verify.compare import compare_judges
+from genreason.verify.assess.compare import compare_judges
 
 APP_MAIN = Path(__file__).resolve().parents[2] / "app" / "main.py"
 ANNOTATOR, ANNOTATED, FLIP_EVERY = "annotator", 40, 5  # as tests/app/conftest.py seeds them
 
-PAGES = ("pages/dataset.py", "pages/verifiers.py")
+PAGES = ("views/dataset.py", "views/verifiers.py")
 
 
 def open_app(page: str | None = None) -> AppTest:
@@ -85,9 +85,9 @@ def test_filters_survive_a_visit_to_the_other_page(sample_db: Path) -> None:
     at = open_app()
     subject = sorted(at.dataframe[0].value["category"].unique())[0]
     at.multiselect(key="filter_category").select(subject).run()
-    at.switch_page("pages/verifiers.py").run()
+    at.switch_page("views/verifiers.py").run()
     assert f"category: {subject}" in texts(at.caption)  # the run panel's selection
-    at.switch_page("pages/dataset.py").run()
+    at.switch_page("views/dataset.py").run()
     assert at.multiselect(key="filter_category").value == [subject]
     assert set(at.dataframe[0].value["category"]) == {subject}
 
@@ -149,7 +149,7 @@ def shown_metrics(at: AppTest) -> dict[str, str]:
 
 
 def test_verifiers_page_shows_the_comparison_of_the_lib(sample_db: Path) -> None:
-    at = open_app("pages/verifiers.py")
+    at = open_app("views/verifiers.py")
     # By default a verifier is scored against the reference labels.
     assert (at.selectbox(key="judge_a").value, at.selectbox(key="judge_b").value) == ("rule", "reference")
     for judge in ("rule", ANNOTATOR):
@@ -168,7 +168,7 @@ def test_verifiers_page_shows_the_comparison_of_the_lib(sample_db: Path) -> None
 
 
 def test_a_human_verdict_is_stored_in_the_store(sample_db: Path) -> None:
-    at = open_app("pages/verifiers.py")
+    at = open_app("views/verifiers.py")
     at.selectbox(key="judge_a").select(ANNOTATOR).run()
     with store.connect(sample_db, read_only=True) as con:
         candidate = compare_judges(con, ANNOTATOR, "reference").disagreements[0]["item_id"]
@@ -193,13 +193,13 @@ def test_comparison_needs_two_judges_and_says_so(app_env: Path) -> None:
 
     with store.connect(db) as con:
         ingest(con, [app_env / "q.jsonl"], IngestConfig(progress=False))
-    at = open_app("pages/verifiers.py")
+    at = open_app("views/verifiers.py")
     assert "Comparing needs two judges" in texts(at.info)
     assert not at.metric
 
 
 def _start_from_the_page(at: AppTest, judge: str, limit: int) -> AppTest:
-    at.switch_page("pages/verifiers.py").run()
+    at.switch_page("views/verifiers.py").run()
     at.selectbox(key="run_judge").select(judge).run()
     at.number_input(key="run_limit").set_value(limit).run()
     next(b for b in at.button if b.label.startswith("Judge ")).click().run()

@@ -20,7 +20,7 @@ import pytest
 
 from genreason import store
 from genreason.store import browse
-from genreason.verify.compare import compare_judges
+from genreason.verify.assess.compare import compare_judges
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

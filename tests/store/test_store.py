@@ -110,7 +110,7 @@ def test_transaction_is_all_or_nothing(db_path: Path) -> None:
 
 
 def test_save_judgments_upserts_and_rejects_unknown_candidates(db_path: Path) -> None:
-    from genreason.verify.judgment import Judgment
+    from genreason.judging import Judgment
 
     with store.connect(db_path) as con:
         con.execute("INSERT INTO questions (id, source, question, answer, content_hash) VALUES ('q', 's', 'Q?', '4', 'h')")

@@ -64,7 +64,7 @@ class ScriptedVerifier:
         self.batches: list[list[str | None]] = []
 
     def verify_batch(self, items):
-        from genreason.verify.judgment import Judgment
+        from genreason.judging import Judgment
 
         self.batches.append([i.item_id for i in items])
         return [

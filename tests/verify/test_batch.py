@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from genreason.verify.batch import WorkerPool
-from genreason.verify.judgment import Item, Judgment
-from genreason.verify.rule import RuleVerifier, judge_items
+from genreason.judging import Item, Judgment
+from genreason.verify.rules.pool import WorkerPool
+from genreason.verify.rules.verifier import RuleVerifier, judge_items
 
 
 @pytest.fixture(scope="module")

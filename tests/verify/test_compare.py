@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from genreason.verify.compare import (
+from genreason.judging import Item, Judgment
+from genreason.verify.assess.compare import (
     LABELS,
     OUTCOMES,
     agreement_by,
@@ -18,7 +19,6 @@ from genreason.verify.compare import (
     metrics,
     pair_judgments,
 )
-from genreason.verify.judgment import Item, Judgment
 
 T, F, U = True, False, None
 

@@ -15,14 +15,14 @@ import pytest
 from genreason import store
 from genreason.cli.main import main
 from genreason.ingest import IngestConfig, ingest
-from genreason.verify.compare import (
+from genreason.verify.assess.compare import (
     agreement_matrix,
     compare_judges,
     load_pairs,
     record_human_verdict,
     verdict_label,
 )
-from genreason.verify.rule import RuleVerifier
+from genreason.verify.rules.verifier import RuleVerifier
 
 REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
 N_ROWS = 60
@@ -112,7 +112,7 @@ def test_compare_cli_text_and_json(judged_db: Path, capsys):
 
 
 def test_in_memory_judgments_pair_with_stored_labels_and_tags(judged_db: Path):
-    from genreason.verify.compare import candidate_tags, metrics, pair_judgments
+    from genreason.verify.assess.compare import candidate_tags, metrics, pair_judgments
 
     with store.connect(judged_db, read_only=True) as con:
         items = store.candidate_items(con, limit=10)

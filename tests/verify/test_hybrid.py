@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from scripted_backend import ScriptedBackend, ScriptedVerifier
 
+from genreason.judging import Item, Verifier
 from genreason.verify.hybrid import HybridVerifier
-from genreason.verify.judgment import Item, Verifier
 from genreason.verify.model import ModelVerifier
-from genreason.verify.rule import RuleVerifier
+from genreason.verify.rules.verifier import RuleVerifier
 
 
 def _items(n: int) -> list[Item]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from scripted_backend import ScriptedBackend
 
-from genreason.verify.judgment import NO_ANSWER, Item, Verifier
+from genreason.judging import NO_ANSWER, Item, Verifier
 from genreason.verify.model import (
     VERIFIER_PROMPT_TEMPLATE,
     ModelVerifier,

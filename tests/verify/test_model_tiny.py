@@ -12,8 +12,8 @@ import os
 
 import pytest
 
+from genreason.judging import Item
 from genreason.verify.hybrid import HybridVerifier
-from genreason.verify.judgment import Item
 from genreason.verify.model import ModelVerifier, parse_decision, render_prompt
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from scripted_backend import ScriptedBackend, ScriptedVerifier
 
-from genreason.verify.model import ModelVerifier
-from genreason.verify.probe import (
+from genreason.verify.assess.probe import (
     ATTACKS,
     RENDERINGS,
     ProbeQuestion,
@@ -18,7 +17,8 @@ from genreason.verify.probe import (
     questions_from_rows,
     run_probe,
 )
-from genreason.verify.rule import RuleVerifier
+from genreason.verify.model import ModelVerifier
+from genreason.verify.rules.verifier import RuleVerifier
 
 REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
 

@@ -1,6 +1,6 @@
 """Answers that are wrong by construction must never be judged correct: negated values,
 hedges that offer several candidates, the question restated. Each family has its own table
-of phrasings (not only the probe's, `genreason.verify.probe`), and guards that the legitimate
+of phrasings (not only the probe's, `genreason.verify.assess.probe`), and guards that the legitimate
 look-alikes (a reference that is itself negated, an inequation reference, a sentence that
 states one answer, an ordered pair) still pass. Ids name the family and the case.
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from genreason.verify.guards import candidate_list, restates_question
-from genreason.verify.judgment import Item
-from genreason.verify.negation import read_negation
-from genreason.verify.rule import judge_items
+from genreason.judging import Item
+from genreason.verify.rules.guards.hedges import candidate_list, restates_question
+from genreason.verify.rules.guards.negation import read_negation
+from genreason.verify.rules.verifier import judge_items
 
 
 def _verdict(question: str, reference: str, response: str, answer_type: str | None = None, options=None):

@@ -13,9 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from genreason.verify.judgment import Item
-from genreason.verify.labelled import load_evouna, load_gsm8k, load_math_maj8, load_mmlu_pro, score
-from genreason.verify.rule import judge_items
+from genreason.judging import Item
+from genreason.verify.assess.labelled import (
+    load_evouna,
+    load_gsm8k,
+    load_math_maj8,
+    load_mmlu_pro,
+    score,
+)
+from genreason.verify.rules.verifier import judge_items
 
 REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
 
@@ -113,7 +119,7 @@ def test_mmlu_pro_agreement(realdata: Path) -> None:
 
 @pytest.mark.slow
 def test_sample_agreement() -> None:
-    from genreason.verify.labelled import load_sample
+    from genreason.verify.assess.labelled import load_sample
 
     sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     if not (sample / "candidates.jsonl").exists():

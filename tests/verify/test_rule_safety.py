@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from genreason.verify.judgment import Item
-from genreason.verify.rule import RuleVerifier, judge_items
+from genreason.judging import Item
+from genreason.verify.rules.verifier import RuleVerifier, judge_items
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from genreason.verify.judgment import Item
-from genreason.verify.rule import judge_items
+from genreason.judging import Item
+from genreason.verify.rules.verifier import judge_items
 
 SAMPLE_CASES = [
     pytest.param('A ball is dropped from rest from a height of 20 m. Ignoring air resistance and taking g = 9.8 m/s^2, how long does it take to reach the ground?', '2.02 s', 'Float', None, 'From $h = \\tfrac12 g t^2$, $t = \\sqrt{2h/g} = \\sqrt{40/9.8} = \\sqrt{4.082} \\approx 2.02$ s.\n\nTherefore, the final answer is $\\boxed{2.02 \\text{ s}}$.', True, id='plain-cand-0001'),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from genreason.verify.judgment import Item
-from genreason.verify.mathparse import Unsupported, fast_parse
-from genreason.verify.numbers import numbers_match, parse_number
-from genreason.verify.rule import judge_items
+from genreason.judging import Item
+from genreason.verify.rules.math.fastparse import Unsupported, fast_parse
+from genreason.verify.rules.numbers import numbers_match, parse_number
+from genreason.verify.rules.verifier import judge_items
 
 CASES = [
     # (question, reference, answer_type, options, response, expected verdict)
@@ -115,7 +115,7 @@ def test_typed_rule(question, reference, answer_type, options, response, expecte
     ("Plan B. is better than plan A. here", None),
 ], ids=["inline", "one-per-line", "stray-letters"])
 def test_options_from_question(question: str, options) -> None:
-    from genreason.verify.choice import options_from_question
+    from genreason.verify.rules.choice import options_from_question
 
     assert options_from_question(question) == options
 

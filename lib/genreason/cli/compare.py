@@ -16,7 +16,7 @@ import json
 import sys
 from typing import Any
 
-from genreason.verify.compare import GROUPS, LABELS, Comparison
+from genreason.verify.assess.compare import GROUPS, LABELS, Comparison
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,7 +84,7 @@ def render_text(result: Comparison) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from genreason import store
-    from genreason.verify.compare import compare_judges
+    from genreason.verify.assess.compare import compare_judges
 
     with store.connect(args.db, read_only=True) as con:
         judges = store.judge_names(con)

@@ -26,8 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from genreason.ingest import IngestConfig, IngestError, stage_inputs, write_staged
     from genreason.stats import store_stats
-    from genreason.verify.compare import compare_judges
-    from genreason.verify.rule import RuleVerifier
+    from genreason.verify.assess.compare import compare_judges
+    from genreason.verify.rules.verifier import RuleVerifier
 
     questions, candidates = args.sample / "questions.jsonl", args.sample / "candidates.jsonl"
     missing = [str(p) for p in (questions, candidates) if not p.exists()]

@@ -30,8 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from genreason.judging import Item, Judgment, Verifier
 from genreason.store import StoreError
-from genreason.verify.judgment import Item, Judgment, Verifier
 from genreason.verify.registry import VERIFIERS, make_verifier
 
 logger = logging.getLogger(__name__)

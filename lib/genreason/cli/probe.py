@@ -71,7 +71,7 @@ def render_text(report: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from genreason.verify.probe import questions_from_file, questions_from_store, run_probe
+    from genreason.verify.assess.probe import questions_from_file, questions_from_store, run_probe
 
     if args.input:
         path = Path(args.input)

@@ -13,8 +13,8 @@ from typing import Any
 
 import duckdb
 
+from genreason.judging import Item, Judgment
 from genreason.store.connection import transaction
-from genreason.verify.judgment import Item, Judgment
 
 
 def candidate_items(

@@ -1,7 +1,7 @@
 """Answer extraction: the student's final answer out of a full model response.
 
 Stage: verify (first half of "parse, then judge"). Reads one response string, returns an
-`Extraction` naming what was found and how. Grading is elsewhere (`genreason.verify.rule`).
+`Extraction` naming what was found and how. Grading is elsewhere (`genreason.verify.rules.verifier`).
 
 Order of preference, after dropping `<think>` blocks and keeping only the tail of very long
 responses (General-Reasoner, arXiv:2505.14652, section 3.2: the student answer is the last

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from genreason.verify.judgment import Item, Judgment, Verifier
+from genreason.judging import Item, Judgment, Verifier
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class HybridVerifier:
         model_options: Mapping[str, Any] | None = None,
     ) -> None:
         if rule is None:
-            from genreason.verify.rule import RuleVerifier
+            from genreason.verify.rules.verifier import RuleVerifier
 
             rule = RuleVerifier()
         if model is None:

@@ -18,9 +18,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from genreason.judging import NO_ANSWER, Item, Judgment
 from genreason.llm.base import Generation, ModelBackend, SamplingParams
 from genreason.verify.extract import extract_answer
-from genreason.verify.judgment import NO_ANSWER, Item, Judgment
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from genreason.verify.judgment import Verifier
+from genreason.judging import Verifier
 
 VERIFIERS: dict[str, str] = {
-    "rule": "genreason.verify.rule:RuleVerifier",
+    "rule": "genreason.verify.rules.verifier:RuleVerifier",
     "model": "genreason.verify.model:ModelVerifier",
     "hybrid": "genreason.verify.hybrid:HybridVerifier",
 }

@@ -5,7 +5,7 @@ plain math go through latex2sympy2_extended's grammar (the parser math-verify it
 plain-text function names ("sqrt(2)", "e^(-x)", "x**2") are first rewritten to LaTeX by a
 small tokenizer, and sympy's `sympify`/`parse_expr`/`lambdify` are never called on answer text.
 Inputs that would make sympy compute forever (power towers, huge factorials) are refused
-before parsing; the per-item process timeout in `genreason.verify.batch` is the backstop.
+before parsing; the per-item process timeout in `genreason.verify.rules.pool` is the backstop.
 
 Equivalence: exact structural/simplify check, numeric agreement at random points for free
 symbols, equations compared as (lhs - rhs) up to a constant factor, and `x = 3` read as 3
@@ -147,7 +147,7 @@ def to_sympy(text: str) -> tuple[Any | None, str]:
     candidates = [s]
     if "\\" not in s and re.search(r"[A-Za-z]{2,}|\*\*|\^\(|[π√×·]", s):
         candidates.insert(0, plain_to_latex(s))
-    from genreason.verify.mathparse import Unsupported, fast_parse
+    from genreason.verify.rules.math.fastparse import Unsupported, fast_parse
 
     for cand in candidates:
         try:

@@ -10,10 +10,10 @@ multiple choice written as option text and units. This verifier routes by answer
 (declared, else inferred from the reference) to a comparison for that type, and says
 "undecided" where rules cannot tell, so a hybrid verifier can ask a model only there.
 
-Judging runs in worker processes with a per-item time limit (`genreason.verify.batch`), so
+Judging runs in worker processes with a per-item time limit (`genreason.verify.rules.pool`), so
 it works from any thread and pathological answers end as undecided.
 
-    from genreason.verify.rule import RuleVerifier
+    from genreason.verify.rules.verifier import RuleVerifier
     judgments = RuleVerifier(timeout_s=5).verify_batch(items)
 """
 
@@ -25,12 +25,12 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from genreason.judging import NO_ANSWER, Item, Judgment
 from genreason.verify.extract import extract_answer, strip_thinking
-from genreason.verify.guards import restates_question
-from genreason.verify.judgment import NO_ANSWER, Item, Judgment
-from genreason.verify.parse import Reference, parse_reference
-from genreason.verify.text import junk_reason
-from genreason.verify.typed import compare_answer
+from genreason.verify.rules.dispatch import compare_answer
+from genreason.verify.rules.guards.hedges import restates_question
+from genreason.verify.rules.kinds import Reference, parse_reference
+from genreason.verify.rules.text import junk_reason
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ class RuleVerifier:
                 raise ValueError(f"item {item.item_id!r} has an empty reference answer; fix the input data")
         if self.workers == 0:
             return judge_items(items, self.name)
-        from genreason.verify.batch import WorkerPool
+        from genreason.verify.rules.pool import WorkerPool
 
         if self._pool is None:
             self._pool = WorkerPool(workers=self.workers, timeout_s=self.timeout_s)

@@ -15,7 +15,7 @@ import functools
 import re
 import unicodedata
 
-from genreason.verify.guards import offers_several, restates_question, split_items
+from genreason.verify.rules.guards.hedges import offers_several, restates_question, split_items
 
 _ARTICLES = {"a", "an", "the"}
 # Words that carry no content when deciding whether an answer names the reference.

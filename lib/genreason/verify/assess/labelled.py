@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from genreason.verify.judgment import Item
+from genreason.judging import Item
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Negation: a negation that governs an answer voids it; a correction keeps what it affirms.
 
-Stage: verify (between extraction and comparison; `genreason.verify.typed.guard_answer`).
+Stage: verify (between extraction and comparison; `genreason.verify.rules.dispatch.guard_answer`).
 "not 18", "The answer is not 18.", "x \\neq 18", "18 is wrong", "neither 3 nor 4" and, in a
 short answer, any negation ("I don't think it is 18", "anything but 18") assert no answer: a
 rule that finds 18 inside them must not accept it. A correction keeps the affirmed part
@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from genreason.verify.guards import SENTENCE_SPLIT, bracket_spans, shorten, word_count
+from genreason.verify.rules.guards.hedges import SENTENCE_SPLIT, bracket_spans, shorten, word_count
 
 # Negated copulas and auxiliaries: "is not", "isn't", "cannot be", "does not equal", "never".
 _NEG_VERB = (

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from genreason.verify.choice import options_from_question, parse_choice
-from genreason.verify.numbers import Number, parse_number
-from genreason.verify.text import parse_boolean
-from genreason.verify.units import Quantity, parse_quantity
+from genreason.verify.rules.choice import options_from_question, parse_choice
+from genreason.verify.rules.numbers import Number, parse_number
+from genreason.verify.rules.text import parse_boolean
+from genreason.verify.rules.units import Quantity, parse_quantity
 
 KINDS = ("choice", "boolean", "integer", "number", "quantity", "matrix", "list", "expression", "string")
 

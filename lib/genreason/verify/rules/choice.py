@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from genreason.verify.numbers import numbers_match, parse_number
-from genreason.verify.text import fold, normalize
+from genreason.verify.rules.numbers import numbers_match, parse_number
+from genreason.verify.rules.text import fold, normalize
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 

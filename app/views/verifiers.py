@@ -2,7 +2,7 @@
 and run a verifier on the Dataset page's selection as a background job.
 
 Any stored judge compares: rule, model, hybrid, human, imported reference labels. Judge A is
-scored against judge B taken as truth (genreason.verify.compare). Human verdicts are stored as
+scored against judge B taken as truth (genreason.verify.assess.compare). Human verdicts are stored as
 judgments of judge "human"; jobs are recorded in the store and write their own run folder.
 """
 

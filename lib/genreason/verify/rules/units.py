@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from genreason.verify.numbers import Number, parse_number
+from genreason.verify.rules.numbers import Number, parse_number
 
 _REGISTRY: Any = None
 _LOCK = threading.Lock()

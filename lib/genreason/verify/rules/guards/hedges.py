@@ -14,7 +14,7 @@ dataset or exact phrasing:
   joined by "or" after "is called" are one thing named twice: those are not lists.
 - `restates_question`: a response copied, in long runs, from the question.
 
-Negations are read in `genreason.verify.negation`. Pure string work.
+Negations are read in `genreason.verify.rules.guards.negation`. Pure string work.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from genreason.verify.judgment import Item, Judgment
+from genreason.judging import Item, Judgment
 
 LABELS: tuple[str, str, str] = ("true", "false", "undecided")
 GROUPS: tuple[str, ...] = ("answer_type", "category", "difficulty")

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genreason.verify.judgment import Item, Judgment, Verifier
+from genreason.judging import Item, Judgment, Verifier
 
 log = logging.getLogger(__name__)
 

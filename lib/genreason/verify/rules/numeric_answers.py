@@ -3,8 +3,8 @@
 Stage: verify (comparison half for Integer, Float, Fraction, Percentage and quantities with
 units). Reads the number an answer states ("x = 5", "18 dollars", "\\frac{\\sqrt 2}{2}", the
 concluding number of prose) and compares it with the precision-following tolerance of
-`genreason.verify.numbers`; quantities are converted to the reference's unit first
-(`genreason.verify.units`). Percent readings follow the question: 0.28 for 28% unless the
+`genreason.verify.rules.numbers`; quantities are converted to the reference's unit first
+(`genreason.verify.rules.units`). Percent readings follow the question: 0.28 for 28% unless the
 question asks for the percent form, where 0.28 would mean 0.28%.
 """
 
@@ -14,17 +14,17 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from genreason.verify.expression import to_sympy
-from genreason.verify.negation import negated_before
-from genreason.verify.numbers import (
+from genreason.verify.rules.guards.negation import negated_before
+from genreason.verify.rules.kinds import Reference
+from genreason.verify.rules.math.expression import to_sympy
+from genreason.verify.rules.numbers import (
     NUMBER_IN_TEXT,
     Number,
     numbers_in_text,
     numbers_match,
     parse_number,
 )
-from genreason.verify.parse import Reference
-from genreason.verify.units import convert, parse_quantity, same_dimension, split_number_unit
+from genreason.verify.rules.units import convert, parse_quantity, same_dimension, split_number_unit
 
 Outcome = tuple[bool | None, str, str, dict[str, Any]]  # verdict, rule, reason, answer parse
 

@@ -30,14 +30,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
+from genreason.judging import NO_ANSWER, Item, Judgment
 from genreason.verify.extract import extract_answer
-from genreason.verify.judgment import NO_ANSWER, Item, Judgment
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 16  # items per task: small enough to spread one large group over all workers
 MEMORY_LIMIT_BYTES = 6 * 1024**3
-_WORKER_CODE = "from genreason.verify.batch import worker_main; worker_main()"
+_WORKER_CODE = "from genreason.verify.rules.pool import worker_main; worker_main()"
 
 
 def worker_main() -> None:
@@ -60,9 +60,9 @@ def _worker_loop(conn_in: Connection, conn: Connection) -> None:
     except Exception:  # not available on this platform: rely on the time limit alone
         pass
     logging.getLogger("math_verify").setLevel(logging.ERROR)
-    from genreason.verify.expression import to_sympy
-    from genreason.verify.rule import judge_with_reference, reference_for
-    from genreason.verify.units import unit_registry
+    from genreason.verify.rules.math.expression import to_sympy
+    from genreason.verify.rules.units import unit_registry
+    from genreason.verify.rules.verifier import judge_with_reference, reference_for
 
     unit_registry()
     to_sympy("x+1")  # imports latex2sympy and its grammar before the first timed item

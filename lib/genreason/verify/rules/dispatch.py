@@ -1,8 +1,8 @@
 """Typed comparison: route an answer by the reference's kind to the rule for that kind.
 
-Stage: verify (comparison half). Kinds come from `genreason.verify.parse` (declared answer
-type, else inferred). Numbers and quantities are compared in `genreason.verify.numeric`,
-multiple choice in `genreason.verify.choice`, free text in `genreason.verify.text`; this module
+Stage: verify (comparison half). Kinds come from `genreason.verify.rules.kinds` (declared answer
+type, else inferred). Numbers and quantities are compared in `genreason.verify.rules.numeric_answers`,
+multiple choice in `genreason.verify.rules.choice`, free text in `genreason.verify.rules.text`; this module
 holds the dispatch and the structured kinds: expressions (also stated inside prose), lists
 (element-wise typed, order-insensitive for sets of values), matrices and vectors.
 
@@ -16,17 +16,24 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from genreason.verify.choice import compare_choice
-from genreason.verify.expression import expressions_equivalent, to_sympy
-from genreason.verify.guards import offers_several
-from genreason.verify.negation import (
+from genreason.verify.rules.choice import compare_choice
+from genreason.verify.rules.guards.hedges import offers_several
+from genreason.verify.rules.guards.negation import (
     INEQUATION,
     PROSE_SHORT_ANSWER_WORDS,
     SHORT_ANSWER_WORDS,
     read_negation,
 )
-from genreason.verify.numbers import Number, numbers_match, parse_number
-from genreason.verify.numeric import (
+from genreason.verify.rules.kinds import (
+    Reference,
+    infer_kind,
+    list_elements,
+    matrix_rows,
+    parse_reference,
+)
+from genreason.verify.rules.math.expression import expressions_equivalent, to_sympy
+from genreason.verify.rules.numbers import Number, numbers_match, parse_number
+from genreason.verify.rules.numeric_answers import (
     SENTENCE_END,
     Outcome,
     compare_numbers,
@@ -34,14 +41,7 @@ from genreason.verify.numeric import (
     last_sentences,
     number_from_sympy,
 )
-from genreason.verify.parse import (
-    Reference,
-    infer_kind,
-    list_elements,
-    matrix_rows,
-    parse_reference,
-)
-from genreason.verify.text import (
+from genreason.verify.rules.text import (
     STOPWORDS,
     compare_text,
     may_hold,

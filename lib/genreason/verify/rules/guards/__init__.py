@@ -1,0 +1,1 @@
+"""Guards every comparison passes: negations, hedges (candidate lists) and restatements."""

@@ -1,0 +1,1 @@
+"""Symbolic math answers: a fast parser for common forms and sympy equivalence."""
