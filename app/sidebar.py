@@ -17,7 +17,7 @@ import streamlit as st
 import data
 from genreason import store
 from genreason.config import default_db_path
-from genreason.llm import BACKENDS
+from genreason.llm import BACKENDS, keys
 from genreason.paths import PathNotAllowedError, allowed_roots, confine_path
 
 LOCAL_BACKENDS = ("hf", "vllm")  # their model is a path on this machine; openai's is a served name
@@ -59,8 +59,19 @@ def render() -> None:
                                "openai: the name the server serves.")
             st.text_input("Base URL (openai backend)", key="base_url",
                           placeholder="http://127.0.0.1:8000/v1")
+            _key_notice(st.session_state.get("base_url") or "")
         if st.button("Reload data", help="Drop cached query results and read the store again"):
             st.cache_data.clear()
+
+
+def _key_notice(base_url: str) -> None:
+    """Say when the API key will be withheld from the typed server (genreason.llm.keys)."""
+    url = base_url.strip()
+    if url.startswith(("http://", "https://")) and not keys.key_allowed(
+        url, keys.key_hosts_from_env()
+    ):
+        st.caption(f"No API key is sent to this host: it is not in ${keys.KEY_HOSTS_ENV} "
+                   "(loopback only by default); requests go without one.")
 
 
 def model_options(judge: str) -> dict[str, Any]:

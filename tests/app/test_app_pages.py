@@ -285,3 +285,18 @@ def test_a_store_held_by_a_writer_gives_a_message_not_an_exception(sample_db: Pa
         holder.wait()
     at.run()  # the writer is gone: the page is back
     assert not at.error and at.dataframe
+
+
+@pytest.mark.parametrize(("base_url", "withheld"), [
+    ("http://203.0.113.7:8000/v1", True),
+    ("http://127.0.0.1:8000/v1", False),
+])
+def test_sidebar_says_when_the_api_key_is_withheld(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch, base_url: str, withheld: bool
+) -> None:
+    monkeypatch.delenv("GENREASON_KEY_HOSTS", raising=False)
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60)
+    at.session_state["backend"], at.session_state["base_url"] = "openai", base_url
+    at.run()
+    assert not at.exception
+    assert ("No API key is sent to this host" in texts(at.sidebar.caption)) is withheld

@@ -51,23 +51,32 @@ class Seen:
 
 
 class FaultServer:
-    """Serve on 127.0.0.1 (a free port) in a background thread; use as a context manager."""
+    """Serve on 127.0.0.1 (or `bind`; a free port) in a background thread; a context manager."""
 
-    def __init__(self, *, models: tuple[str, ...] = ("tiny",), latency_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        *,
+        models: tuple[str, ...] = ("tiny",),
+        latency_s: float = 0.0,
+        bind: str = "127.0.0.1",
+        host: str = "127.0.0.1",
+    ) -> None:
+        """bind: the address to listen on; host: the address clients are given in base_url."""
         self.models = models
+        self.host = host
         self.latency_s = latency_s  # added to every normal reply
         self.faults: list[Fault] = []
         self.requests: list[Seen] = []
         self.max_in_flight = 0
         self._in_flight = 0
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd = ThreadingHTTPServer((bind, 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+        return f"http://{self.host}:{self._httpd.server_address[1]}/v1"
 
     def script(self, *faults: Fault) -> None:
         with self._lock:
@@ -174,6 +183,17 @@ class FaultServer:
                 return {"id": "x", "object": "text_completion", "choices": choices, "usage": usage}
 
         return Handler
+
+
+def non_loopback_address() -> str | None:
+    """An address of this machine that is not loopback (for tests of key routing), or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: no packet is sent for a UDP connect
+            address = str(s.getsockname()[0])
+        except OSError:
+            return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
 
 
 def free_port() -> int:

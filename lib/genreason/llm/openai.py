@@ -16,7 +16,9 @@ Failures, and what happens:
   answers `GET {base_url}/models`, the names it does serve.
 - 401/403: AuthRefused naming the environment variable the key is read from.
 The API key is read from the environment at each request and never stored, logged or put in
-an error message. A server that ignores `n` (transformers serve does) is asked again until
+an error message. It is sent only to hosts on the operator's allow-list (`genreason.llm.keys`:
+$GENREASON_KEY_HOSTS or `key_hosts=`, loopback by default); other hosts get keyless requests
+and a logged warning, so a base URL typed into a form cannot collect the key. A server that ignores `n` (transformers serve does) is asked again until
 `n` completions are in hand. Stop strings are also cut client-side, since some servers return
 the stop string itself.
 """
@@ -38,6 +40,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from genreason.llm import keys
 from genreason.llm.base import (
     BackendError,
     Generation,
@@ -88,11 +91,13 @@ class OpenAIBackend:
         backoff_s: float = 0.5,
         max_backoff_s: float = 60.0,
         extra_body: Mapping[str, Any] | None = None,
+        key_hosts: Sequence[str] | str | None = None,
     ) -> None:
         """model: the served model name. base_url: the API root, e.g. http://host:8000/v1 (a
         bare http://host:port gets /v1). api_key_env: environment variable holding the key
         (unset = no Authorization header, fine for local servers). extra_body: fields added
-        to every request (e.g. {"top_k": 20} for vLLM)."""
+        to every request (e.g. {"top_k": 20} for vLLM). key_hosts: hosts allowed to receive
+        the key (see genreason.llm.keys); None reads $GENREASON_KEY_HOSTS (default loopback)."""
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"base_url must look like http://host:port/v1, got {base_url!r}")
@@ -112,6 +117,9 @@ class OpenAIBackend:
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
         self.extra_body = dict(extra_body or {})
+        self.key_hosts = (
+            keys.key_hosts_from_env() if key_hosts is None else keys.parse_key_hosts(key_hosts)
+        )
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
         self._rng = random.Random()
@@ -210,9 +218,15 @@ class OpenAIBackend:
                 )
             return self._client
 
-    def _headers(self) -> dict[str, str]:
+    def _headers(self, url: str) -> dict[str, str]:
+        """The Authorization header for `url`: only for allowed hosts (genreason.llm.keys)."""
         key = os.environ.get(self.api_key_env)
-        return {"Authorization": f"Bearer {key}"} if key else {}
+        if not key:
+            return {}
+        if not keys.key_allowed(url, self.key_hosts):
+            keys.warn_keyless(url, self.api_key_env)
+            return {}
+        return {"Authorization": f"Bearer {key}"}
 
     def _post(self, path: str, body: dict[str, Any], abort: threading.Event) -> dict[str, Any]:
         url = self.base_url + path
@@ -247,7 +261,7 @@ class OpenAIBackend:
 
     def _post_once(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
         try:
-            resp = self._http().post(url, json=body, headers=self._headers())
+            resp = self._http().post(url, json=body, headers=self._headers(url))
         except httpx.TimeoutException as exc:
             raise _Retryable(
                 f"timed out after {self.timeout_s:g}s waiting for {url} ({type(exc).__name__})"
@@ -277,6 +291,12 @@ class OpenAIBackend:
             return data
         detail = self._scrub(_error_text(resp))
         if status in (401, 403):
+            if os.environ.get(self.api_key_env) and not keys.key_allowed(url, self.key_hosts):
+                raise AuthRefused(
+                    f"{url} refused the request (HTTP {status}): {detail}. The key in "
+                    f"${self.api_key_env} was not sent because this host is not in the key "
+                    f"allow-list; add it to ${keys.KEY_HOSTS_ENV} if it should receive the key."
+                )
             state = "set" if os.environ.get(self.api_key_env) else "NOT set"
             raise AuthRefused(
                 f"{url} refused the request (HTTP {status}): {detail}. The key is read from "
@@ -293,7 +313,7 @@ class OpenAIBackend:
         listing = f"{self.base_url}/models"
         try:
             resp = self._http().get(
-                listing, headers=self._headers(), timeout=min(self.timeout_s, 10.0)
+                listing, headers=self._headers(listing), timeout=min(self.timeout_s, 10.0)
             )
             names = (
                 [m.get("id") for m in resp.json().get("data", [])]
