@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tiny-model": ("genreason.cli.tiny_model", "build a small random-weight model for offline tests"),
     "demo": ("genreason.cli.demo", "build the demo database from the shipped sample"),
     "app": ("genreason.cli.app", "start the Streamlit workbench"),
+    "jobs": ("genreason.cli.jobs", "list, show, stop, resume background jobs and read their logs"),
 }
 
 

@@ -1,0 +1,436 @@
+"""The job runner: start, stop, resume, reap and find again work that runs in its own process.
+
+A job is a process started from an argument list (never a shell string) in a new session,
+detached from whoever started it. It has a run folder, `<database folder>/runs/<job id>/`
+(data/runs/ for the default database), holding `config.json`, `progress.json` (rewritten
+atomically as it goes), `log.txt` (its stdout and stderr), `command.json` (what resume runs
+again) and its outputs; the `jobs` table records the job, its folder and its process id.
+Jobs never hold the database while they run: they write their run folder and touch the
+store only in short connections.
+
+The runner of a registered kind (`genreason.jobs.registry.KINDS`) is
+`python -m genreason.jobs run RUN_DIR`: `run_job` loads the kind's module, calls its
+`run(ctx)`, and records how it ended (done, stopped, or failed with the log tail).
+
+Stop is a request: a `stop` file in the run folder plus SIGTERM to the runner alone (never
+its process group, whose workers would die mid-batch); the kind finishes its step (a
+training kind saves a checkpoint) and exits. A process that this one started is reaped by a
+watcher thread as soon as it ends (no zombies under the app), and a job whose process ended
+without saying how is settled: stopped if a stop was asked for, else failed with its log
+tail. Jobs started elsewhere (an earlier app, the CLI) are found through the table and
+`/proc`; `reconcile_jobs` settles those that died unseen.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from genreason import store
+from genreason.config import resolve_db_path
+from genreason.store.runs import new_run_id
+
+log = logging.getLogger(__name__)
+
+ACTIVE = ("starting", "running", "saving")  # statuses of a job whose process should be alive
+FINISHED = ("done", "stopped", "failed")
+LOG_TAIL_LINES = 40
+
+_CHILDREN: dict[str, subprocess.Popen[bytes]] = {}  # jobs this process started and still watches
+_CHILDREN_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Job:
+    """A started job: its id, kind and run folder."""
+
+    id: str
+    kind: str
+    run_dir: Path
+    pid: int | None
+
+
+@dataclass
+class JobContext:
+    """What a kind's `run(ctx)` gets: its folder, config, store path, and the stop request."""
+
+    job_id: str
+    kind: str
+    run_dir: Path
+    db: Path
+    config: dict[str, Any]
+    attempt: int = 1
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def stop_requested(self) -> bool:
+        """Whether someone asked this job to stop (SIGTERM to the runner, or the stop file)."""
+        return self._stop.is_set() or (self.run_dir / "stop").exists()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def progress(self, **fields: Any) -> dict[str, Any]:
+        """Merge fields into progress.json (done, total, step, eta_s, ...)."""
+        return write_progress(self.run_dir, **fields)
+
+
+def runs_root(db: str | os.PathLike[str] | None) -> Path:
+    """Where run folders go: `runs/` beside the database file (data/runs for the default)."""
+    return resolve_db_path(db).resolve().parent / "runs"
+
+
+def write_json(path: Path, value: Any) -> None:
+    """Replace `path` atomically: readers see the old file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps(value, default=str, ensure_ascii=False, indent=1))
+    os.replace(tmp, path)
+
+
+def write_progress(run_dir: str | os.PathLike[str], **fields: Any) -> dict[str, Any]:
+    """Merge `fields` into the job's progress.json (with the time of the update)."""
+    progress = read_progress(run_dir)
+    progress.update(fields, updated_at=time.time())
+    write_json(Path(run_dir) / "progress.json", progress)
+    return progress
+
+
+def read_progress(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """The job's progress.json as a dict ({} when there is none yet)."""
+    try:
+        return json.loads((Path(run_dir) / "progress.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def log_tail(run_dir: str | os.PathLike[str], lines: int = LOG_TAIL_LINES) -> str:
+    """The last `lines` lines of the job's log.txt ('' when there is none)."""
+    try:
+        with open(Path(run_dir) / "log.txt", "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 64_000))
+            text = f.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def set_job(db: str | os.PathLike[str], job_id: str, *, finished: bool = False, **fields: Any) -> None:
+    """Update columns of one jobs row (and its finish time) in a short write transaction."""
+    sets = [f"{name} = ?" for name in fields] + (["finished_at = current_timestamp"] if finished else [])
+    with store.connect(db) as con, store.transaction(con):
+        con.execute(f"UPDATE jobs SET {', '.join(sets)} WHERE id = ?", [*fields.values(), job_id])
+
+
+def runner_command(run_dir: Path) -> list[str]:
+    """The argument list that runs a registered kind's job in `run_dir`."""
+    return [sys.executable, "-m", "genreason.jobs", "run", str(run_dir)]
+
+
+def create_job(
+    db: str | os.PathLike[str] | None,
+    kind: str,
+    config: Mapping[str, Any],
+    command: Sequence[str] | None = None,
+    *,
+    job_id: str | None = None,
+    files: Mapping[str, Any] | None = None,
+) -> Job:
+    """Record a job and make its run folder, without starting it (status 'created').
+
+    command: the argument list to run; None runs the registered kind through `run_job`.
+    files: extra JSON files to write into the run folder (name -> value).
+    """
+    if command is not None and (
+        isinstance(command, (str, bytes)) or not command or not all(isinstance(a, str) for a in command)
+    ):
+        raise TypeError("command must be a non-empty list of argument strings, not a shell string")
+    db_path = resolve_db_path(db).resolve()
+    job_id = job_id or new_run_id(kind)
+    run_dir = runs_root(db_path) / job_id
+    run_dir.mkdir(parents=True, exist_ok=False)
+    write_json(run_dir / "config.json", {"job_id": job_id, "kind": kind, "db": str(db_path), **config})
+    write_json(run_dir / "command.json", list(command) if command else runner_command(run_dir))
+    for name, value in (files or {}).items():
+        write_json(run_dir / name, value)
+    write_progress(run_dir, status="created", done=0, total=None, attempt=0)
+    with store.connect(db_path) as con, store.transaction(con):
+        con.execute(
+            "INSERT INTO jobs (id, kind, status, config, run_dir) VALUES (?, ?, 'created', ?, ?)",
+            [job_id, kind, json.dumps(dict(config), default=str), str(run_dir)],
+        )
+    return Job(id=job_id, kind=kind, run_dir=run_dir, pid=None)
+
+
+def launch_job(db: str | os.PathLike[str] | None, job_id: str) -> Job:
+    """Start (or start again) the recorded job's command; its log.txt is appended to."""
+    db_path = resolve_db_path(db).resolve()
+    with store.connect(db_path, read_only=True) as con:
+        row = con.execute("SELECT kind, run_dir FROM jobs WHERE id = ?", [job_id]).fetchone()
+    if row is None:
+        raise ValueError(f"no job {job_id!r}")
+    kind, run_dir = row[0], Path(row[1])
+    command = json.loads((run_dir / "command.json").read_text())
+    attempt = int(read_progress(run_dir).get("attempt") or 0) + 1
+    (run_dir / "stop").unlink(missing_ok=True)
+    write_progress(run_dir, status="starting", attempt=attempt, error=None)
+    env = {**os.environ, "GENREASON_JOB_ID": job_id, "GENREASON_RUN_DIR": str(run_dir),
+           "GENREASON_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
+    try:
+        with open(run_dir / "log.txt", "ab") as log_file:
+            log_file.write(f"--- attempt {attempt} at {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode())
+            log_file.flush()
+            proc = subprocess.Popen(  # noqa: S603 -- an argument list, never a shell
+                command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+                env=env, start_new_session=True, close_fds=True,
+            )
+    except OSError as exc:
+        write_progress(run_dir, status="failed", error=str(exc))
+        set_job(db_path, job_id, status="failed", error=str(exc), finished=True)
+        raise
+    with store.connect(db_path) as con, store.transaction(con):
+        con.execute(
+            "UPDATE jobs SET status = 'running', pid = ?, error = NULL, finished_at = NULL, "
+            "started_at = coalesce(started_at, current_timestamp) WHERE id = ?", [proc.pid, job_id])
+    _watch(db_path, job_id, run_dir, proc)
+    log.info("started job %s (pid %d) in %s", job_id, proc.pid, run_dir)
+    return Job(id=job_id, kind=kind, run_dir=run_dir, pid=proc.pid)
+
+
+def start_job(
+    db: str | os.PathLike[str] | None,
+    kind: str,
+    config: Mapping[str, Any],
+    command: Sequence[str] | None = None,
+    *,
+    job_id: str | None = None,
+    files: Mapping[str, Any] | None = None,
+) -> Job:
+    """Record a job, make its run folder, and start it in the background.
+
+    Without `command`, `kind` must be registered (genreason.jobs.registry.KINDS) and its
+    module's `prepare(db, config)` (when it has one) validates the config first, so a bad
+    config raises here and nothing is recorded. The process runs in the current folder in a
+    new session, with GENREASON_JOB_ID, GENREASON_RUN_DIR and GENREASON_DB set, stdin closed
+    and stdout/stderr going to log.txt in its folder.
+    """
+    if command is None:
+        from genreason.jobs.registry import kind_module
+
+        module = kind_module(kind)
+        prepare = getattr(module, "prepare", None)
+        if prepare is not None:
+            config, extra = prepare(db, dict(config))
+            files = {**extra, **(files or {})}
+    job = create_job(db, kind, config, command, job_id=job_id, files=files)
+    return launch_job(db, job.id)
+
+
+def _watch(db: Path, job_id: str, run_dir: Path, proc: subprocess.Popen[bytes]) -> None:
+    """Reap `proc` when it ends (no zombie) and settle its record if it did not."""
+    with _CHILDREN_LOCK:
+        _CHILDREN[job_id] = proc
+
+    def wait() -> None:
+        code = proc.wait()
+        try:
+            _settle_retrying(code)
+        finally:
+            with _CHILDREN_LOCK:
+                if _CHILDREN.get(job_id) is proc:
+                    del _CHILDREN[job_id]
+
+    def _settle_retrying(code: int) -> None:
+        import duckdb
+
+        for attempt in range(60):
+            try:
+                _settle(db, job_id, run_dir, proc.pid, code)
+                return
+            except duckdb.ConnectionException:
+                # This process has the file open in the other mode right now (the app's
+                # read, a test's): DuckDB refuses a second configuration; wait for it to close.
+                time.sleep(min(0.05 * 2**attempt, 0.5))
+            except Exception:  # a watcher must never raise into nothing; reconcile retries
+                log.exception("could not settle job %s", job_id)
+                return
+        log.warning("could not settle job %s: the database stayed open in this process", job_id)
+
+    threading.Thread(target=wait, name=f"reap-{job_id}", daemon=True).start()
+
+
+def _settle(db: Path, job_id: str, run_dir: Path, pid: int | None, code: int | None) -> bool:
+    """Mark a job whose process `pid` ended while recorded as active; whether it did."""
+    with store.connect(db, read_only=True) as con:
+        row = con.execute("SELECT status, pid FROM jobs WHERE id = ?", [job_id]).fetchone()
+    if row is None or row[0] not in ACTIVE or (pid is not None and row[1] != pid):
+        return False  # it recorded its own end, or a newer attempt runs
+    how = f"exit status {code}" if code is not None and code >= 0 else (
+        f"killed by signal {-code}" if code is not None else "process gone")
+    if (run_dir / "stop").exists():
+        write_progress(run_dir, status="stopped")
+        set_job(db, job_id, status="stopped", finished=True)
+        return True
+    error = f"the job's process ended without recording its end ({how}); log tail:\n{log_tail(run_dir)}"
+    write_progress(run_dir, status="failed", error=error)
+    set_job(db, job_id, status="failed", error=error[-4000:], finished=True)
+    log.warning("job %s ended unrecorded (%s)", job_id, how)
+    return True
+
+
+def process_alive(pid: int | None, job_id: str) -> bool:
+    """Whether `pid` is still this job's running process (not a zombie, not a reused pid)."""
+    if not pid:
+        return False
+    with _CHILDREN_LOCK:
+        child = _CHILDREN.get(job_id)
+    if child is not None and child.pid == pid:
+        return child.poll() is None
+    proc = Path(f"/proc/{pid}")
+    try:
+        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state in ("Z", "X"):
+            return False
+        if job_id.encode() in (proc / "cmdline").read_bytes():
+            return True
+        return f"GENREASON_JOB_ID={job_id}".encode() in (proc / "environ").read_bytes().split(b"\0")
+    except (OSError, IndexError):
+        return False
+
+
+def _job_row(job: dict[str, Any]) -> dict[str, Any]:
+    job["config"] = json.loads(job["config"]) if job["config"] else {}
+    job["progress"] = read_progress(job["run_dir"]) if job["run_dir"] else {}
+    job["alive"] = job["status"] in ACTIVE and process_alive(job["pid"], job["id"])
+    with _CHILDREN_LOCK:
+        watched = job["id"] in _CHILDREN  # ended but its watcher has not settled it yet
+    lost = job["status"] in ACTIVE and not job["alive"] and job["pid"] is not None and not watched
+    job["state"] = "lost" if lost else job["status"]
+    return job
+
+
+_COLUMNS = "id, kind, status, config, run_dir, pid, created_at, started_at, finished_at, error"
+
+
+def list_jobs(con: Any, *, limit: int = 20, kind: str | None = None) -> list[dict[str, Any]]:
+    """Recent jobs, newest first, each with its progress and whether its process is alive.
+
+    `state` is the status to show: the stored one, or "lost" for a job recorded as running
+    whose process is gone without finishing (crashed, killed, machine restarted) and not yet
+    settled by `reconcile_jobs`.
+    """
+    where = "WHERE kind = ?" if kind else ""
+    cursor = con.execute(
+        f"SELECT {_COLUMNS} FROM jobs {where} ORDER BY created_at DESC, id DESC LIMIT {int(limit)}",
+        [kind] if kind else [],
+    )
+    names = [d[0] for d in cursor.description]
+    return [_job_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
+def get_job(con: Any, job_id: str) -> dict[str, Any]:
+    """One job as list_jobs shows it; ValueError naming the id when there is none."""
+    cursor = con.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id = ?", [job_id])
+    row = cursor.fetchone()
+    if row is None:
+        raise ValueError(f"no job {job_id!r}")
+    return _job_row(dict(zip([d[0] for d in cursor.description], row, strict=True)))
+
+
+def reconcile_jobs(db: str | os.PathLike[str] | None) -> list[str]:
+    """Settle jobs recorded as active whose process is gone (kill -9, reboot); their ids."""
+    with store.connect(db, read_only=True) as con:
+        lost = [j for j in list_jobs(con, limit=1000) if j["state"] == "lost"]
+    db_path = resolve_db_path(db).resolve()
+    return [j["id"] for j in lost if _settle(db_path, j["id"], Path(j["run_dir"]), j["pid"], None)]
+
+
+def stop_job(db: str | os.PathLike[str] | None, job_id: str) -> bool:
+    """Ask a running job to stop: it finishes its step, saves what it has, and exits.
+
+    Returns whether a live process was signalled. A job whose process is gone is marked
+    stopped in the store.
+    """
+    with store.connect(db, read_only=True) as con:
+        row = con.execute("SELECT status, run_dir, pid FROM jobs WHERE id = ?", [job_id]).fetchone()
+    if row is None:
+        raise ValueError(f"no job {job_id!r}")
+    status, run_dir, pid = row
+    if status not in ACTIVE:
+        return False
+    (Path(run_dir) / "stop").touch()
+    if process_alive(pid, job_id):
+        # Signal the runner alone: its handler stops after the current step. Signalling the
+        # whole group would also kill the verifier's worker processes (or a trainer's data
+        # workers) mid-batch.
+        os.kill(pid, signal.SIGTERM)
+        return True
+    write_progress(Path(run_dir), status="stopped")
+    set_job(db, job_id, status="stopped", finished=True)
+    return False
+
+
+def resume_job(db: str | os.PathLike[str] | None, job_id: str) -> Job:
+    """Start a stopped, failed or lost job again in its own run folder (same id, next attempt).
+
+    The kind picks up from what its folder holds: a verify job skips what it judged, a
+    training job continues from its last checkpoint with the right step count.
+    """
+    reconcile_jobs(db)
+    with store.connect(db, read_only=True) as con:
+        job = get_job(con, job_id)
+    if job["state"] in ACTIVE:
+        raise ValueError(f"job {job_id} is still {job['state']}; stop it before resuming")
+    if job["state"] == "done":
+        raise ValueError(f"job {job_id} is done; there is nothing to resume")
+    return launch_job(db, job_id)
+
+
+def run_job(run_dir: str | os.PathLike[str]) -> int:
+    """Run a registered kind's job in this process and record how it ended; exit status.
+
+    This is what `python -m genreason.jobs run RUN_DIR` does. SIGTERM becomes a stop request
+    the kind sees through `ctx.stop_requested()`.
+    """
+    from genreason.jobs.registry import kind_module
+
+    run_dir = Path(run_dir)
+    config = json.loads((run_dir / "config.json").read_text())
+    db, job_id = Path(config["db"]), config["job_id"]
+    ctx = JobContext(job_id=job_id, kind=config["kind"], run_dir=run_dir, db=db, config=config,
+                     attempt=int(read_progress(run_dir).get("attempt") or 1))
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda *_: ctx.request_stop()) if in_main else None
+    started = time.time()
+    try:
+        module = kind_module(ctx.kind)
+        write_progress(run_dir, status="running", pid=os.getpid(), started_at=started)
+        result = module.run(ctx) or {}
+        status = "stopped" if ctx.stop_requested() else "done"
+        write_progress(run_dir, **result, status=status, seconds=round(time.time() - started, 2))
+        set_job(db, job_id, status=status, finished=True)
+        log.info("job %s %s", job_id, status)
+        return 0
+    except Exception as exc:  # the job's record must say why it ended
+        log.exception("job %s failed", job_id)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        message = f"{type(exc).__name__}: {exc}"
+        write_progress(run_dir, status="failed", error=message, log_tail=log_tail(run_dir))
+        try:
+            set_job(db, job_id, status="failed", error=message[:4000], finished=True)
+        except store.StoreError:
+            log.exception("could not record the failure of job %s", job_id)
+        return 1
+    finally:
+        if in_main and previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,122 @@
+"""Verify jobs: judge stored candidates in the background, then store the judgments at once.
+
+A verify job reads its items with one short read-only connection, appends judgments to
+`judgments.jsonl` in its run folder as it goes, and stores them with one short write
+connection at the end (so a crashed or stopped job loses nothing it finished, and a resumed
+one judges only what is left).
+
+    job = start_verify_job("data/genreason.duckdb", "rule", candidate_ids)
+    read_progress(job.run_dir)            # {"status": "running", "done": 64, "total": 500, ...}
+    stop_job("data/genreason.duckdb", job.id)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from genreason import store
+from genreason.jobs.runner import Job, JobContext, run_job, runner_command, runs_root, start_job
+from genreason.store.runs import new_run_id
+
+log = logging.getLogger(__name__)
+
+
+def start_verify_job(
+    db: str | os.PathLike[str] | None,
+    judge: str,
+    candidate_ids: Sequence[str],
+    *,
+    options: Mapping[str, Any] | None = None,
+    batch_size: int = 32,
+    selection: str = "",
+) -> Job:
+    """Judge the given stored candidates with verifier `judge` ("rule", "model", "hybrid").
+
+    options: keyword arguments of the verifier (for model: backend_name, model, base_url; for
+        hybrid: model_options={...}). selection: a line describing the candidates, for people.
+    """
+    from genreason.verify.registry import VERIFIERS
+
+    if judge not in VERIFIERS:
+        raise ValueError(f"unknown judge {judge!r}; choose one of {', '.join(VERIFIERS)}")
+    if not candidate_ids:
+        raise ValueError("no candidates selected: nothing to judge")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be positive, got {batch_size}")
+    config = {"judge": judge, "options": dict(options or {}), "batch_size": batch_size,
+              "candidates": len(candidate_ids), "selection": selection}
+    job_id = new_run_id(f"verify-{judge}")
+    return start_job(db, "verify", config, runner_command(runs_root(db) / job_id), job_id=job_id,
+                     files={"candidates.json": list(candidate_ids)})
+
+
+def _judged_so_far(path: Path) -> dict[str, dict[str, Any]]:
+    """Judgment rows an earlier attempt of this job wrote (resume), by candidate id.
+
+    A crash can leave the last line cut short: it is dropped from the file, so appending
+    continues on a clean line.
+    """
+    if not path.exists():
+        return {}
+    text = path.read_text()
+    if text and not text.endswith("\n"):
+        text = text[: text.rfind("\n") + 1]
+        path.write_text(text)
+    rows = {}
+    for line in text.splitlines():
+        try:
+            row = json.loads(line)
+            rows[row["item_id"]] = row
+        except (ValueError, KeyError, TypeError):
+            log.warning("skipping an unreadable line in %s", path)
+    return rows
+
+
+def run(ctx: JobContext) -> dict[str, Any]:
+    """Judge the job's candidates batch by batch, then store the judgments."""
+    from genreason.judging import Judgment
+    from genreason.verify.registry import make_verifier
+
+    out_path = ctx.run_dir / "judgments.jsonl"
+    started = time.time()
+    ids = json.loads((ctx.run_dir / "candidates.json").read_text())
+    with store.connect(ctx.db, read_only=True) as con:
+        items = store.candidate_items(con, candidate_ids=ids)
+    judged = _judged_so_far(out_path)
+    todo = [it for it in items if it.item_id not in judged]
+    done = len(items) - len(todo)
+    ctx.progress(done=done, total=len(items))
+    verifier = make_verifier(ctx.config["judge"], **ctx.config.get("options", {}))
+    batch_size = int(ctx.config.get("batch_size", 32))
+    try:
+        with out_path.open("a") as out:
+            for start in range(0, len(todo), batch_size):
+                if ctx.stop_requested():
+                    break
+                batch = todo[start:start + batch_size]
+                for j in verifier.verify_batch(batch):
+                    out.write(json.dumps(j.to_row(), default=str, ensure_ascii=False) + "\n")
+                out.flush()
+                done += len(batch)
+                ctx.progress(done=done, seconds=round(time.time() - started, 2))
+    finally:
+        close = getattr(verifier, "close", None)
+        if close is not None:
+            close()
+    ctx.progress(status="saving")
+    judgments = [Judgment(**row) for row in _judged_so_far(out_path).values()]
+    with store.connect(ctx.db) as con:
+        saved = store.save_judgments(con, judgments, run_id=ctx.job_id)
+    log.info("job %s: %d judgments stored", ctx.job_id, saved)
+    return {"saved": saved}
+
+
+def run_verify_job(run_dir: str | os.PathLike[str]) -> int:
+    """Run a recorded verify job in this process (what its background process does)."""
+    return run_job(run_dir)
