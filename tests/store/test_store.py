@@ -25,13 +25,13 @@ def test_new_database_gets_latest_schema(db_path: Path) -> None:
 
 def test_forward_migration_keeps_data(db_path: Path) -> None:
     """A database at version 1 is brought forward by a later migration without losing rows."""
-    extra = (2, ["ALTER TABLE questions ADD COLUMN notes VARCHAR", "UPDATE questions SET notes = 'migrated'"])
+    extra = (99, ["ALTER TABLE questions ADD COLUMN notes VARCHAR", "UPDATE questions SET notes = 'migrated'"])
     con = duckdb.connect(str(db_path))
     assert schema.migrate(con, target=1) == 1
     con.execute("INSERT INTO questions (id, source, question, answer, content_hash) VALUES ('q1', 's', 'Q?', 'A', 'h')")
-    assert schema.migrate(con, [*schema.MIGRATIONS, extra]) == 2
+    assert schema.migrate(con, [*schema.MIGRATIONS, extra]) == 99
     assert con.execute("SELECT id, notes FROM questions").fetchall() == [("q1", "migrated")]
-    assert schema.migrate(con, [*schema.MIGRATIONS, extra]) == 2  # idempotent
+    assert schema.migrate(con, [*schema.MIGRATIONS, extra]) == 99  # idempotent
     con.close()
     # Opening with this genreason (which knows only version 1) is refused with a clear message.
     with pytest.raises(RuntimeError, match="newer than this genreason"), store.connect(db_path):
@@ -39,12 +39,12 @@ def test_forward_migration_keeps_data(db_path: Path) -> None:
 
 
 def test_failed_migration_rolls_back(db_path: Path) -> None:
-    broken = (2, ["ALTER TABLE questions ADD COLUMN notes VARCHAR", "SELECT * FROM no_such_table"])
+    broken = (99, ["ALTER TABLE questions ADD COLUMN notes VARCHAR", "SELECT * FROM no_such_table"])
     con = duckdb.connect(str(db_path))
     schema.migrate(con)
     with pytest.raises(duckdb.CatalogException):
         schema.migrate(con, [*schema.MIGRATIONS, broken])
-    assert schema.current_version(con) == 1
+    assert schema.current_version(con) == schema.LATEST_VERSION
     columns = {r[0] for r in con.execute("DESCRIBE questions").fetchall()}
     assert "notes" not in columns
     con.close()

@@ -116,9 +116,13 @@ def test_judge_command_hybrid_over_the_store(tiny_dir, tmp_path):
     assert main(["ingest", str(labels), "--db", str(db)]) == 0
     assert main(["judge", "--judge", "hybrid", "--send-rejected", "--model", str(tiny_dir),
                  "--max-new-tokens", "6", "--workers", "0", "--db", str(db)]) == 0
+    name = f"hybrid:{tiny_dir.name}"  # the judge's default name says what it is
     with store.connect(db, read_only=True) as con:
-        stored = store.load_judgments(con, "hybrid")
+        stored = store.load_judgments(con, name)
         config = con.execute("SELECT config FROM stage_runs WHERE stage = 'judge'").fetchone()[0]
+        judge = store.get_judge(con, name)
+    assert judge.kind == "hybrid" and judge.config["model"]["model"] == str(tiny_dir)
+    assert judge.config["send_rejected"] is True
     assert len(stored) == 3
     assert {r["rule"] for r in stored} <= {"hybrid:rule", "hybrid:model"}
     assert any(r["rule"] == "hybrid:model" for r in stored)  # the rejected 5 went to the model

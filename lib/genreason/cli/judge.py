@@ -22,16 +22,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
+import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from genreason.judging import Item, Judgment, Verifier
-from genreason.store import StoreError
+from genreason.store import JudgeConflictError, StoreError
 from genreason.verify.registry import VERIFIERS, make_verifier
 
 logger = logging.getLogger(__name__)
@@ -44,11 +46,55 @@ class InputError(ValueError):
     """A bad input row; the message names file and line."""
 
 
+def finite_float(low: float, high: float, *, low_open: bool = True) -> Callable[[str], float]:
+    """An argparse type: a finite number in (low, high] (or [low, high]); inf, nan, 1e300 and
+    text get a message naming the allowed range instead of a traceback or a silent no-limit."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value) or value > high or (value <= low if low_open else value < low):
+            bound = f"more than {low:g}" if low_open else f"at least {low:g}"
+            raise argparse.ArgumentTypeError(f"must be a finite number, {bound} and at most {high:g}; got {text!r}")
+        return value
+
+    return parse
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high], with a message naming the range."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low:,} and {high:,}; got {value:,}")
+        return value
+
+    return parse
+
+
+# Bounds of the numeric options: generous, but finite (a day per item, 10**6 tokens, ...).
+MAX_TIMEOUT_S = 86_400.0
+MAX_WORKERS = 1024
+MAX_NEW_TOKENS = 1_000_000
+MAX_COUNT = 10**12
+
+
 def add_verifier_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options that choose and configure the verifier (extend here for model/hybrid)."""
+    """Options that choose, name and configure the verifier (judge, probe)."""
     parser.add_argument("--judge", default="rule", choices=sorted(VERIFIERS), help="which verifier judges (default: rule)")
-    parser.add_argument("--timeout", type=float, default=5.0, metavar="S", help="rule verifier: seconds per item before it is undecided (default 5)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N", help="rule verifier: worker processes (default: one per CPU core)")
+    parser.add_argument("--name", metavar="NAME",
+                        help="the judge's name in the store (default: rule, model:<model>, hybrid:<model>); "
+                             "a new name is needed to judge with another configuration")
+    parser.add_argument("--timeout", type=finite_float(0.0, MAX_TIMEOUT_S), default=5.0, metavar="S",
+                        help="rule verifier: seconds per item before it is undecided (default 5)")
+    parser.add_argument("--workers", type=bounded_int(0, MAX_WORKERS), default=None, metavar="N",
+                        help="rule verifier: worker processes (default: one per CPU core; 0: in this process)")
     add_model_arguments(parser)
 
 
@@ -60,17 +106,10 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--model", metavar="PATH_OR_NAME",
                        help="verifier model: a local directory (hf, vllm) or the served model name (openai)")
     group.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server, e.g. http://localhost:8000/v1")
-    group.add_argument("--max-new-tokens", type=int, default=1024, metavar="N",
+    group.add_argument("--max-new-tokens", type=bounded_int(1, MAX_NEW_TOKENS), default=1024, metavar="N",
                        help="verifier decoding budget (default 1024; the paper used 1024-2048)")
     group.add_argument("--send-rejected", action="store_true",
                        help="hybrid: also send answers the rules rejected to the model")
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,19 +117,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     src = parser.add_mutually_exclusive_group(required=True)
     src.add_argument("--in", dest="input", type=Path, metavar="FILE", help="JSONL file of items to judge")
     src.add_argument("--db", nargs="?", const="", metavar="DB", help="judge stored candidates (default DB: $GENREASON_DB or data/genreason.duckdb)")
-    parser.add_argument("--out", type=Path, metavar="FILE", help="JSONL output for --in (default: standard output)")
-    parser.add_argument("--limit", type=_non_negative, metavar="N", help="judge at most N items")
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="JSONL output for --in (default: standard output); written beside and moved into place")
+    parser.add_argument("--limit", type=bounded_int(0, MAX_COUNT), metavar="N", help="judge at most N items")
     parser.add_argument("--redo", action="store_true", help="--db: judge again candidates this judge already judged")
-    parser.add_argument("--batch", type=int, default=512, metavar="N", help="items per batch (default 512)")
+    parser.add_argument("--batch", type=bounded_int(1, 1_000_000), default=512, metavar="N", help="items per batch (default 512)")
     parser.add_argument("--detail", action="store_true", help="--in: also write `detail` (how each side was parsed)")
 
 
+def judge_name(args: argparse.Namespace) -> str:
+    """The name this run's judge is stored under: --name, else rule / model:<m> / hybrid:<m>."""
+    from genreason.store.judges import default_judge_name
+
+    if getattr(args, "name", None):
+        name = args.name.strip()
+        if not name:
+            raise ValueError("--name must not be empty")
+        return name
+    return default_judge_name(args.judge, getattr(args, "model", None), served=getattr(args, "backend", None) == "openai")
+
+
 def build_verifier(args: argparse.Namespace) -> Verifier:
-    """The verifier named by --judge, configured from the parsed options."""
-    if args.judge == "rule":
-        return make_verifier("rule", timeout_s=args.timeout, workers=args.workers)
+    """The verifier named by --judge, configured from the parsed options and named by
+    `judge_name` (so its judgments are stored under the judge's identity)."""
     if args.judge in ("model", "hybrid"):
         return build_model_judge(args)
+    if args.judge == "rule":
+        return make_verifier("rule", name=judge_name(args), timeout_s=args.timeout, workers=args.workers)
     return make_verifier(args.judge)
 
 
@@ -100,10 +153,11 @@ def build_model_judge(args: argparse.Namespace) -> Verifier:
         raise ValueError(f"--judge {args.judge} needs --model PATH_OR_NAME (and --base-url for --backend openai)")
     model_options = {"backend_name": args.backend, "model": args.model, "base_url": args.base_url,
                      "max_new_tokens": args.max_new_tokens}
+    name = judge_name(args)
     if args.judge == "model":
-        return make_verifier("model", **model_options)
+        return make_verifier("model", name=name, **model_options)
     rule = make_verifier("rule", timeout_s=args.timeout, workers=args.workers)
-    return make_verifier("hybrid", rule=rule, model_options=model_options, send_rejected=args.send_rejected)
+    return make_verifier("hybrid", rule=rule, model_options=model_options, send_rejected=args.send_rejected, name=name)
 
 
 def _options(value: Any, where: str) -> tuple[str, ...] | None:
@@ -190,15 +244,27 @@ def _summary(judgments: list[Judgment], seconds: float) -> str:
 
 
 def judge_file(args: argparse.Namespace, verifier: Verifier) -> int:
+    """Judge a JSONL file. With --out, rows go to a temporary file beside the output that
+    replaces it only when every row is written: an interrupted run (Ctrl-C, kill, a full disk)
+    leaves the old output whole, also when --out is the input file itself."""
     rows = read_items(args.input)
     if args.limit is not None:
         rows = rows[: args.limit]
-    try:
-        out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
-    except OSError as exc:
-        raise InputError(f"{args.out}: cannot write ({exc.strerror})") from exc
+    out_path: Path | None = args.out
+    tmp_path: Path | None = None
+    if out_path is not None:
+        if out_path.is_dir():
+            raise InputError(f"{out_path}: is a folder; give a file name for --out")
+        tmp_path = out_path.with_name(f".{out_path.name}.{os.getpid()}.partial")
+        try:
+            out = open(tmp_path, "w", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{out_path}: cannot write ({exc.strerror})") from exc
+    else:
+        out = sys.stdout
     started = time.perf_counter()
     all_judgments: list[Judgment] = []
+    finished = False
     try:
         for batch in _batches(rows, max(1, args.batch)):
             judgments = verifier.verify_batch([item for _, item in batch])
@@ -206,21 +272,51 @@ def judge_file(args: argparse.Namespace, verifier: Verifier) -> int:
             for (row, _), judgment in zip(batch, judgments, strict=True):
                 out.write(json.dumps(output_row(row, judgment, args.detail), ensure_ascii=False, default=str) + "\n")
             out.flush()
+        if tmp_path is not None:
+            os.fsync(out.fileno())
+        finished = True
     finally:
         if out is not sys.stdout:
             out.close()
+        if tmp_path is not None:
+            if finished:
+                os.replace(tmp_path, out_path)  # atomic on one file system
+            else:
+                tmp_path.unlink(missing_ok=True)
     print(_summary(all_judgments, time.perf_counter() - started), file=sys.stderr)
     return 0
 
 
+def judge_identity(verifier: Verifier) -> tuple[str, dict[str, Any]]:
+    """(kind, config) recorded for this verifier in the `judges` table."""
+    from genreason.verify.registry import judge_config
+
+    return judge_config(verifier)
+
+
 def judge_db(args: argparse.Namespace, verifier: Verifier) -> int:
     from genreason import store
+    from genreason.config import resolve_db_path
 
     db = args.db or None
-    with store.connect(db, read_only=True) as con:
+    kind, config = judge_identity(verifier)
+    if not resolve_db_path(db).exists():
+        raise StoreError(f"no database at {resolve_db_path(db)}: run `genreason demo` or `genreason ingest` first")
+    # A writing connection (judge is a writing command: it migrates an older store), short.
+    with store.connect(db) as con:
+        # Refuse before any work when the name is taken by another configuration.
+        store.check_judge(con, verifier.name, kind, config)
+        total = store.candidate_count(con)
         items = store.candidate_items(con, limit=args.limit, judge_missing=None if args.redo else verifier.name)
+        if items:
+            store.register_judge(con, verifier.name, kind, config)
     if not items:
-        print(f"nothing to judge: every stored candidate has a {verifier.name!r} judgment (use --redo)", file=sys.stderr)
+        if total == 0:
+            print("nothing to judge: the store has no candidates; ingest responses first "
+                  "(genreason ingest FILE with a `response` field, or a labelled set)", file=sys.stderr)
+        else:
+            print(f"nothing to judge: all {total:,} stored candidates have a {verifier.name!r} judgment "
+                  "(use --redo to judge them again)", file=sys.stderr)
         return 0
     run_id = store.new_run_id("judge")
     started_at = datetime.now(UTC)
@@ -238,12 +334,12 @@ def judge_db(args: argparse.Namespace, verifier: Verifier) -> int:
     with store.connect(db) as con:
         store.record_run(
             con, run_id, "judge",
-            config={"judge": verifier.name, "timeout": getattr(args, "timeout", None), "limit": args.limit, "redo": args.redo,
-                    "verifier": verifier.describe() if callable(getattr(verifier, "describe", None)) else None},
+            config={"judge": verifier.name, "kind": kind, "timeout": getattr(args, "timeout", None), "limit": args.limit,
+                    "redo": args.redo, "verifier": config},
             status="done", started_at=started_at, seconds=seconds,
             counts={"judged": len(all_judgments), "true": counts.get("True", 0), "false": counts.get("False", 0), "undecided": counts.get("None", 0)},
         )
-    print(_summary(all_judgments, seconds) + f"; stored as run {run_id}", file=sys.stderr)
+    print(_summary(all_judgments, seconds) + f"; stored as judge {verifier.name!r}, run {run_id}", file=sys.stderr)
     return 0
 
 
@@ -258,6 +354,9 @@ def run(args: argparse.Namespace) -> int:
             return judge_file(args, verifier)
         return judge_db(args, verifier)
     except InputError as exc:
+        print(f"genreason judge: {exc}", file=sys.stderr)
+        return 2
+    except JudgeConflictError as exc:
         print(f"genreason judge: {exc}", file=sys.stderr)
         return 2
     except StoreError as exc:

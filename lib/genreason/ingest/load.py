@@ -35,6 +35,7 @@ from genreason.ingest.formats import (
 from genreason.ingest.normalize import normalize_candidate, normalize_question
 from genreason.ingest.readers import SourceError, container_of, read_records
 from genreason.store import QuarantinedRow, add_quarantine, new_run_id, record_run, transaction
+from genreason.store.judges import ensure_judges
 from genreason.store.runs import reason_kind
 
 log = logging.getLogger(__name__)
@@ -311,6 +312,10 @@ def _write(con: duckdb.DuckDBPyConnection, staging: _Staging, run_id: str) -> tu
         FROM _c_ok o LEFT JOIN judgments j ON j.candidate_id = o.id AND j.judge = o.judge
         WHERE o.label IS NOT NULL AND (j.candidate_id IS NULL OR j.verdict IS DISTINCT FROM o.label)
     """).fetchone()[0]
+    # Each label judge ("human", "reference", ...) gets its row in `judges` (judge identity).
+    label_judges = [r[0] for r in con.execute(
+        "SELECT DISTINCT judge FROM _c_ok WHERE label IS NOT NULL AND judge IS NOT NULL").fetchall()]
+    ensure_judges(con, label_judges)
     for name in ("_staged_q", "_staged_c"):
         con.unregister(name)
     for table in ("_q", "_c", "_c_ok"):

@@ -12,7 +12,23 @@ from genreason.store.connection import (
     data_version,
     transaction,
 )
-from genreason.store.judgments import candidate_items, judge_names, load_judgments, save_judgments
+from genreason.store.judges import (
+    JudgeConflictError,
+    JudgeRecord,
+    check_judge,
+    default_judge_name,
+    ensure_judges,
+    get_judge,
+    list_judges,
+    register_judge,
+)
+from genreason.store.judgments import (
+    candidate_count,
+    candidate_items,
+    judge_names,
+    load_judgments,
+    save_judgments,
+)
 from genreason.store.runs import (
     QuarantinedRow,
     add_decisions,
@@ -24,20 +40,29 @@ from genreason.store.schema import LATEST_VERSION, current_version, migrate
 
 __all__ = [
     "LATEST_VERSION",
+    "JudgeConflictError",
+    "JudgeRecord",
     "QuarantinedRow",
     "StoreError",
     "StoreLockedError",
     "add_decisions",
     "add_quarantine",
+    "candidate_count",
     "candidate_items",
+    "check_judge",
     "connect",
     "current_version",
     "data_version",
+    "default_judge_name",
+    "ensure_judges",
+    "get_judge",
     "judge_names",
+    "list_judges",
     "load_judgments",
     "migrate",
     "new_run_id",
     "record_run",
+    "register_judge",
     "save_judgments",
     "transaction",
 ]

@@ -1,8 +1,9 @@
 """Candidates and their judgments in the store.
 
 A judgment row is one judge's verdict on one candidate response; the judge may be a verifier
-("rule", "model", "hybrid"), a person ("human") or imported labels ("reference", ...).
-The latest judgment of a judge on a candidate replaces the earlier one.
+("rule", "model:<model>", "hybrid:<model>"), a person ("human") or imported labels
+("reference", ...). The latest judgment of a judge on a candidate replaces the earlier one.
+Every judge name that has judgments also has a row in `judges` (genreason.store.judges).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import duckdb
 
 from genreason.judging import Item, Judgment
 from genreason.store.connection import transaction
+from genreason.store.judges import ensure_judges
 
 
 def candidate_items(
@@ -59,6 +61,11 @@ def candidate_items(
         )
         for cid, question, answer, response, answer_type, options in con.execute(sql, params).fetchall()
     ]
+
+
+def candidate_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many candidates are stored."""
+    return int(con.execute("SELECT count(*) FROM candidates").fetchone()[0])
 
 
 def save_judgments(
@@ -109,6 +116,8 @@ def save_judgments(
             "FROM _incoming_judgments i JOIN candidates c ON c.id = i.candidate_id"
         )
         con.execute("DROP TABLE _incoming_judgments")
+        # Every judge in the store has a judges row (kind from its name when not registered).
+        ensure_judges(con, (j.judge for j in rows))
     return len(batch)
 
 

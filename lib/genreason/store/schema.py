@@ -106,6 +106,30 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        2,
+        [
+            # Judge identity: one row per judge name with its kind and the full configuration it
+            # judged with, recorded once (genreason.store.judges). `config` NULL: not known (a
+            # judge whose judgments predate this table); the next run under the name fills it in.
+            """CREATE TABLE judges (
+                name VARCHAR PRIMARY KEY,
+                kind VARCHAR NOT NULL,
+                config JSON,
+                created_at TIMESTAMP DEFAULT current_timestamp
+            )""",
+            # Judges already in the store get a row, their kind read from the name.
+            """INSERT INTO judges (name, kind, config)
+               SELECT judge,
+                      CASE WHEN judge = 'rule' OR judge LIKE 'rule:%' THEN 'rule'
+                           WHEN judge = 'model' OR judge LIKE 'model:%' THEN 'model'
+                           WHEN judge = 'hybrid' OR judge LIKE 'hybrid:%' THEN 'hybrid'
+                           WHEN judge = 'human' OR judge LIKE 'human:%' THEN 'human'
+                           ELSE 'labels' END,
+                      NULL
+               FROM (SELECT DISTINCT judge FROM judgments)""",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

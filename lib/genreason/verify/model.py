@@ -13,6 +13,7 @@ output, so every verdict can be re-read. All prompts of a batch go to the backen
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Sequence
@@ -158,6 +159,8 @@ class ModelVerifier:
             "model": getattr(self.backend, "model", None),
             "max_new_tokens": self.params.max_new_tokens,
             "temperature": self.params.temperature,
+            # The prompt is part of the judge: a changed template is another judge.
+            "prompt_sha256": hashlib.sha256(VERIFIER_PROMPT_TEMPLATE.encode()).hexdigest()[:16],
         }
 
     def close(self) -> None:

@@ -26,6 +26,40 @@ def verifier_class(name: str) -> type:
     return getattr(importlib.import_module(module_name), cls_name)
 
 
-def make_verifier(name: str, **options: Any) -> Verifier:
-    """Build the verifier registered under `name` with its options."""
-    return verifier_class(name)(**options)
+def make_verifier(kind: str, /, **options: Any) -> Verifier:
+    """Build the verifier registered under `kind` with its options (`name=` names the judge)."""
+    return verifier_class(kind)(**options)
+
+
+def judge_config(verifier: Verifier) -> tuple[str, dict[str, Any]]:
+    """(kind, config) that identify a verifier as a stored judge (genreason.store.judges).
+
+    The config holds what changes verdicts: the rule verifier's per-item time limit; the model
+    verifier's backend, model, decoding budget and temperature; both for a hybrid, with
+    send_rejected. Worker counts and server URLs are left out (they change speed, not verdicts).
+    """
+    kind = _kind(verifier)
+    if kind == "rule":
+        return kind, {"timeout_s": float(getattr(verifier, "timeout_s", 0.0))}
+    if kind == "model":
+        desc = dict(verifier.describe())  # type: ignore[attr-defined]
+        desc.pop("judge", None)
+        return kind, desc
+    if kind == "hybrid":
+        _, rule = judge_config(verifier.rule)  # type: ignore[attr-defined]
+        _, model = judge_config(verifier.model)  # type: ignore[attr-defined]
+        return kind, {"rule": rule, "model": model, "send_rejected": bool(verifier.send_rejected)}  # type: ignore[attr-defined]
+    describe = getattr(verifier, "describe", None)
+    return "other", dict(describe()) if callable(describe) else {"class": type(verifier).__qualname__}
+
+
+def _kind(verifier: Verifier) -> str:
+    module = type(verifier).__module__
+    for kind, path in VERIFIERS.items():
+        if path.partition(":")[0] == module and path.partition(":")[2] == type(verifier).__name__:
+            return kind
+    if hasattr(verifier, "rule") and hasattr(verifier, "model") and hasattr(verifier, "send_rejected"):
+        return "hybrid"
+    if callable(getattr(verifier, "describe", None)) and hasattr(verifier, "backend"):
+        return "model"
+    return "other"
