@@ -12,12 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.numbers import numbers_match, parse_number
-from genreason.verify.rules.text import fold, normalize
+from genreason.verify.rules.text.normalize import fold, normalize
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-_WRAP = re.compile(r"\\(?:text|textbf|mathbf|mathrm|textit)\s*\{([^{}]*)\}")
 _LETTER_ONLY = re.compile(
     r"^(?:(?:the\s+)?(?:correct\s+)?(?:option|choice|answer)\s*(?:is\s*)?:?\s*)?"
     r"[\(\[]?\s*(?P<letter>[A-Za-z])\s*[\)\]]?\s*[.:)]?$",
@@ -45,8 +45,7 @@ def option_letters(options: Sequence[str] | None) -> str:
 
 def _clean(answer: str) -> str:
     s = answer.strip().strip("$").strip()
-    for _ in range(2):
-        s = _WRAP.sub(r"\1", s)
+    s = unwrap_text(s)
     s = s.replace("**", "").strip().rstrip(".").strip()
     return s
 

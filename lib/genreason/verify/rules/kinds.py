@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from genreason.verify.rules.choice import options_from_question, parse_choice
+from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.numbers import Number, parse_number
-from genreason.verify.rules.text import parse_boolean
+from genreason.verify.rules.text.booleans import parse_boolean
 from genreason.verify.rules.units import Quantity, parse_quantity
 
 KINDS = ("choice", "boolean", "integer", "number", "quantity", "matrix", "list", "expression", "string")
@@ -118,8 +119,7 @@ def unwrap_brackets(text: str) -> tuple[str, str | None]:
 def list_elements(text: str) -> tuple[list[str], str | None]:
     """Elements of a list answer and its bracket ("[1, 2]" -> ["1", "2"], "[")."""
     s = text.strip().strip("$").strip()
-    for _ in range(2):  # "\text{blue, green, red}" and "x = 8 \text{ or } x = -2"
-        s = re.sub(r"\\(?:text|mathrm|textbf)\s*\{([^{}]*)\}", r" \1 ", s)
+    s = unwrap_text(s, pad=True)  # "\text{blue, green, red}" and "x = 8 \text{ or } x = -2"
     body, bracket = unwrap_brackets(s.strip())
     parts = split_top_level(body)
     out: list[str] = []

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from genreason.verify.rules.latex import unwrap_text
+
 # Digits allowed in one number: a longer literal is not an answer anyone writes, and a
 # bound keeps Fraction arithmetic cheap.
 MAX_DIGITS = 60
@@ -58,7 +60,7 @@ class Number:
 
 
 _LATEX_NOISE = re.compile(
-    r"\\[,;:!> ]|\\(?:quad|qquad|displaystyle|left|right|mathrm|text|textbf|mathbf|operatorname)\b|~"
+    r"\\[,;:!> ]|\\(?:quad|qquad|displaystyle|left|right)\b|~"
 )
 _DECIMAL = r"(?:\d+(?:\.\d*)?|\.\d+)"
 _GROUPED = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?)"
@@ -85,7 +87,7 @@ _SLASH = re.compile(r"^(?P<sign>[-+−]?)\s*\(?\s*(?P<num>\d+)\s*\)?\s*/\s*\(?\s
 def clean_number_text(text: str) -> str:
     """Remove LaTeX spacing and wrappers, currency signs and surrounding punctuation."""
     s = text.strip().strip("$").strip()
-    s = _LATEX_NOISE.sub(" ", s)
+    s = _LATEX_NOISE.sub(" ", unwrap_text(s))
     s = s.replace("{,}", ",").replace("\\$", "").replace("$", "").replace("€", "").replace("£", "")
     s = s.replace("\u2212", "-").replace("−", "-")
     s = re.sub(r"^\{(.*)\}$", r"\1", s.strip())

@@ -16,6 +16,7 @@ from typing import Any
 
 from genreason.verify.rules.guards.negation import negated_before
 from genreason.verify.rules.kinds import Reference
+from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.math.expression import to_sympy
 from genreason.verify.rules.numbers import (
     NUMBER_IN_TEXT,
@@ -86,7 +87,7 @@ def answer_number(answer: str) -> tuple[Number | None, str]:
 
 
 _PROSE_WORDS = re.compile(r"[A-Za-z]{3,}[\s,;:]+[A-Za-z]{3,}")
-_SCALE_WORD = re.compile(r"\\?(?:text|mathrm)?\s*\{?\s*(thousand|million|billion|trillion)\s*\}?", re.IGNORECASE)
+_SCALE_WORD = re.compile(r"\b(thousand|million|billion|trillion)\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|\n+")
 
 
@@ -142,10 +143,11 @@ def compare_numbers(ref: Reference, answer: str, *, integer: bool, prose: bool =
         pnum, how = pq.number, f"number with unit {pq.units} (reference has none)"
     else:
         pnum, how = answer_number(answer)
-    scale = _SCALE_WORD.search(answer)
-    if scale and not _SCALE_WORD.search(ref.text) and re.search(rf"\b{scale.group(1)}s?\b", ref.question, re.IGNORECASE):
+    plain = unwrap_text(answer, pad=True)
+    scale = _SCALE_WORD.search(plain)
+    if scale and not _SCALE_WORD.search(unwrap_text(ref.text, pad=True)) and re.search(rf"\b{scale.group(1)}s?\b", ref.question, re.IGNORECASE):
         # "$50 billion" where the question asks in billions and the reference says 50
-        bare, _ = answer_number(_SCALE_WORD.sub(" ", answer))
+        bare, _ = answer_number(_SCALE_WORD.sub(" ", plain))
         if bare is not None and numbers_match(rnum, bare, integer=integer)[0]:
             return True, "number", "equal once the scale word is read as the question's unit", bare.describe()
     if pnum is None:

@@ -60,9 +60,9 @@ def _worker_loop(conn_in: Connection, conn: Connection) -> None:
     except Exception:  # not available on this platform: rely on the time limit alone
         pass
     logging.getLogger("math_verify").setLevel(logging.ERROR)
+    from genreason.verify.rules.flow import judge_with_reference, reference_for
     from genreason.verify.rules.math.expression import to_sympy
     from genreason.verify.rules.units import unit_registry
-    from genreason.verify.rules.verifier import judge_with_reference, reference_for
 
     unit_registry()
     to_sympy("x+1")  # imports latex2sympy and its grammar before the first timed item
@@ -132,6 +132,12 @@ class WorkerPool:
         self._next_task = 0
         self.timeouts = 0
         atexit.register(_close_ref, weakref.ref(self))
+
+    def __reduce__(self) -> tuple:
+        raise TypeError(
+            "a WorkerPool holds processes and pipes of this process and cannot be pickled; "
+            "pickle the RuleVerifier instead, which starts its own pool where it is used"
+        )
 
     # -- workers ---------------------------------------------------------------------------
     def _start_worker(self) -> _Worker:

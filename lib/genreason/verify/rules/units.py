@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.numbers import Number, parse_number
 
 _REGISTRY: Any = None
@@ -61,7 +62,6 @@ class Quantity:
 
 
 _UNIT_LATEX = (
-    (re.compile(r"\\(?:text|mathrm|textrm|mbox|operatorname|mathit|rm)\s*\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\\(?:,|;|:|!| |quad|qquad)"), " "),
     (re.compile(r"\^\s*\{?\s*\\circ\s*\}?\s*([CF])\b"), r" deg\1"),
     (re.compile(r"°\s*([CF])\b"), r" deg\1"),
@@ -82,11 +82,10 @@ _UNIT_LATEX = (
 def normalize_unit_text(text: str) -> str:
     """LaTeX and typographic unit text rewritten to pint's syntax."""
     s = text.strip().strip("$").strip()
-    s = _UNIT_LATEX[1][0].sub(" ", s)  # LaTeX spacing
+    s = _UNIT_LATEX[0][0].sub(" ", s)  # LaTeX spacing
     s = re.sub(r"\^\s*\{\s*(-?\s*\d+)\s*\}", r"**(\1)", s)  # m^{2} before unwrapping \text{..}
-    for _ in range(3):  # nested \text{\mathrm{..}}
-        s = _UNIT_LATEX[0][0].sub(_UNIT_LATEX[0][1], s)
-    for pattern, repl in _UNIT_LATEX[2:]:
+    s = unwrap_text(s)
+    for pattern, repl in _UNIT_LATEX[1:]:
         s = pattern.sub(repl, s)
     s = s.replace("{", "(").replace("}", ")").replace("\\", "")
     s = re.sub(r"\s+", " ", s).strip().rstrip(".").strip()
@@ -129,7 +128,8 @@ _LEADING_NUMBER = re.compile(
 def split_number_unit(text: str) -> tuple[str, str] | None:
     """("3.2", "m/s") for "3.2 m/s"; None when the text does not start with a number."""
     s = text.strip().strip("$").strip()
-    s = re.sub(r"^\\(?:text|mathrm)\{([^{}]*)\}$", r"\1", s)
+    if s.startswith("\\"):
+        s = unwrap_text(s)  # "\text{5 m}": the whole answer wrapped
     m = _LEADING_NUMBER.match(s)
     if not m:
         return None

@@ -1,29 +1,28 @@
-"""Hedges and restatements: answers that offer several candidates, or only the question back.
+"""Hedges: answers that offer several candidates side by side ("3, 4 or 5", "either A or B").
 
 Stage: verify (inside every comparison that finds the reference *inside* a longer answer, and
 the junk check). Finding the reference inside the answer is what makes a rule verifier
 generous enough for free text ("... was awarded to Wilhelm Röntgen in 1901."), and also what
-makes it easy to fool: "3, 4 or 5", "both pen and none of the above", "It could be 2, 7 or
-pen" and the question copied back all contain the reference. Two detectors, tied to no
-dataset or exact phrasing:
+makes it easy to fool: "3, 4 or 5", "both pen and none of the above" and "It could be 2, 7 or
+pen" all contain the reference. The detector is tied to no dataset or exact phrasing:
 
 - `candidate_list` / `offers_several`: a sentence that lists short alternatives ("3, 4 or 5",
   "either A or B", "It could be 2, 7, none of the above", "17 / pen / 19") offers several
   answers; the caller says which items are the reference, and any other item voids the match.
   Words joined by commas are often one answer ("Tulsa, Oklahoma", "May 31, 2012") and names
   joined by "or" after "is called" are one thing named twice: those are not lists.
-- `restates_question`: a response copied, in long runs, from the question.
 
+Restatements of the question are detected in `genreason.verify.rules.guards.restatement`.
 Negations are read in `genreason.verify.rules.guards.negation`. Pure string work.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from genreason.verify.rules.latex import unwrap_text
 
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\\$0-9-])|\n+")
 
@@ -69,7 +68,6 @@ _LEAD_IN = re.compile(
     r"referred\s+to\s+as|means|meaning)\b|:)\s*",
     re.IGNORECASE | re.DOTALL,
 )
-_TEXT_WRAP = re.compile(r"\\(?:text|textbf|textit|mathrm|mbox|operatorname)\s*\{([^{}]*)\}")
 MAX_ITEM_WORDS = 6
 MAX_ITEM_CHARS = 80
 MAX_LEAD_WORDS = 6
@@ -179,7 +177,7 @@ def _is_bare_value(item: str) -> bool:
     """A number, formula or option letter, not words ("2220", "3\\sqrt{13}", "p - q", "(B)")."""
     if re.fullmatch(r"\(?[A-Ja-j]\)?", item):
         return True
-    plain = _TEXT_WRAP.sub(r"\1", item)
+    plain = unwrap_text(item)
     if re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", plain)):
         return False
     return bool(re.search(r"\d|\\[A-Za-z]+|[-+*/^=<>]", plain))
@@ -196,7 +194,7 @@ def candidate_list(sentence: str) -> CandidateList | None:
     formulas, letters), since words joined by commas are often one answer ("Tulsa, Oklahoma",
     "Nashville, Tennessee, United States") or a description.
     """
-    s = _TEXT_WRAP.sub(r" \1 ", sentence[:2000]).strip()
+    s = unwrap_text(sentence[:2000], pad=True).strip()
     s = re.sub(r"\s*\\q?quad\s*", ", ", s)  # "3 \quad 4": two values side by side
     s = re.sub(r"\\,|~", " ", s)
     # "pen (or 17)" at the end of an answer; inside prose "(or billiards)" glosses a word
@@ -304,66 +302,6 @@ def offers_several(
                 found.items,
             )
     return None
-
-
-# --------------------------------------------------------------------------- restatement
-@functools.lru_cache(maxsize=512)
-def _plain_words(text: str) -> tuple[str, ...]:
-    s = text[:20000]
-    s = (s if s.isascii() else unicodedata.normalize("NFKD", s)).lower()
-    return tuple(re.findall(r"[a-z]+|\d+(?:\.\d+)?", s))
-
-
-_FRAMING = {"question", "q", "problem", "task", "prompt", "we", "need", "to", "find", "asked", "asks", "restated", "restating", "restate", "here", "is"}
-
-
-def restates_question(answer: str, question: str, *, run: int = 4) -> bool:
-    """Whether `answer` is (part of) the question copied back.
-
-    At least 95% of its words lie in runs of `run`+ consecutive words of the question, it adds
-    no word of its own beyond a short lead-in ("Question:", "We need to find:") and words cut
-    by truncation ("gray matter" filled into the question's blank is an answer), and the copy
-    is a question or instruction, or 30% of the question or more (an option's text copied
-    from a question is not a restatement). A copied question sentence counts however short
-    ("What is g'(1)?").
-    """
-    a = _plain_words(answer)
-    if len(a) < 2 or (len(a) < 6 and "?" not in answer):
-        return False
-    q = _plain_words(question)
-    if len(q) < 6:
-        return False
-    vocab = set(q)
-
-    def truncated(w: str) -> bool:
-        return any(w in v for v in vocab)
-
-    lead = 0  # framing words before the copy ("Question:", "We need to find:"), never a name
-    while lead < min(4, len(a) - 1) and a[lead] not in vocab and a[lead] in _FRAMING:
-        lead += 1
-    body = a[lead:]
-    novel = [i for i, w in enumerate(body) if w not in vocab]
-    if any(not (i in (0, len(body) - 1) and truncated(body[i])) for i in novel):
-        return False
-    if len(body) < 6:
-        # a short copy counts only as a question sentence of the question ("What is g'(1)?")
-        return "?" in answer and " ".join(body) in " ".join(q) and len(body) >= 2 and not lead
-    grams = {tuple(q[i : i + run]) for i in range(len(q) - run + 1)}
-    covered = [False] * len(body)
-    for i in range(len(body) - run + 1):
-        if tuple(body[i : i + run]) in grams:
-            for k in range(i, i + run):
-                covered[k] = True
-    for i in novel:  # a word cut by truncation at either end is not held against the copy
-        covered[i] = True
-    if sum(covered) < 0.95 * len(body):
-        return False
-    asks = "?" in answer or re.search(
-        r"\b(?:what|which|who|how|why|when|where|find|compute|calculate|determine|evaluate|solve|suppose|let|given|if)\b",
-        answer[:80],
-        re.IGNORECASE,
-    )
-    return bool(asks) or sum(covered) >= min(0.3 * len(q), 40)
 
 
 def shorten(text: str, n: int = 60) -> str:

@@ -1,0 +1,96 @@
+"""The judging flow for one item: extract the answer, refuse junk and restatements, compare.
+
+Stage: verify. `judge_with_reference` judges one `Item` against its reference parsed once by
+`reference_for` (`genreason.verify.rules.kinds`); `judge_items` runs a batch in this process.
+Both the in-process path of `RuleVerifier` and the worker processes of
+`genreason.verify.rules.pool` call these functions, so neither of those modules imports the
+other's internals (no import cycle). Never raises on model output: a comparison bug becomes
+an undecided judgment with rule "error".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from genreason.judging import NO_ANSWER, Item, Judgment
+from genreason.verify.extract import extract_answer, strip_thinking
+from genreason.verify.rules.dispatch import compare_answer
+from genreason.verify.rules.guards.junk import junk_reason
+from genreason.verify.rules.guards.restatement import restates_question
+from genreason.verify.rules.kinds import Reference, parse_reference
+
+logger = logging.getLogger(__name__)
+
+
+def judge_with_reference(ref: Reference, item: Item, judge: str = "rule") -> Judgment:
+    """Judge one item against its already parsed reference. Never raises on model output."""
+    t0 = time.perf_counter()
+    try:
+        verdict, rule, reason, extracted, detail = _judge(ref, item)
+    except Exception as exc:  # a comparison bug must not sink the batch: undecided, logged
+        logger.debug("rule verifier error on %r", item.item_id, exc_info=True)
+        verdict, rule, reason, extracted, detail = None, "error", f"internal error: {type(exc).__name__}", None, {}
+    detail["reference"] = ref.describe()
+    return Judgment(
+        judge=judge,
+        verdict=verdict,
+        extracted=extracted if extracted is not None else NO_ANSWER,
+        reason=reason,
+        rule=rule,
+        detail=detail,
+        cost={"seconds": round(time.perf_counter() - t0, 6)},
+        item_id=item.item_id,
+    )
+
+
+def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | None, dict[str, Any]]:
+    ex = extract_answer(item.response)
+    detail: dict[str, Any] = {"extraction": ex.method}
+    if ex.answer is None and ex.method == "unreadable":
+        return None, "unreadable", "the answer could not be read (over-long or unbalanced response)", None, detail
+    if ex.answer is None:
+        why = "empty \\boxed{}" if ex.method == "boxed_empty" else "no answer found in the response"
+        return False, "no_answer", why, None, detail
+    answer = ex.answer
+    junk = junk_reason(answer, item.question, ref.text)
+    if junk:
+        return False, "junk", junk, answer, detail
+    context = None
+    if ex.method == "last_line":
+        # No marker: the whole (tail of the) response is the answer; a buried string answer
+        # is looked for there, numbers stay with the last line.
+        context = strip_thinking(item.response)[-4000:]
+        if item.question and restates_question(context, item.question) and not _is_reference_text(context, ref.text):
+            return False, "junk", "restates the question (whole response)", answer, detail
+    verdict, rule, reason, parse = compare_answer(ref, answer, context)
+    detail["answer"] = parse
+    return verdict, rule, reason, answer, detail
+
+
+def _is_reference_text(text: str, reference: str) -> bool:
+    return re.sub(r"\s+", "", text) == re.sub(r"\s+", "", reference)
+
+
+def judge_items(items: Sequence[Item], judge: str = "rule") -> list[Judgment]:
+    """Judge items in this process, parsing each distinct reference once (no time limit)."""
+    refs: dict[tuple, Reference] = {}
+    out = []
+    for item in items:
+        key = (item.reference, item.answer_type, item.options, item.question)
+        if key not in refs:
+            refs[key] = reference_for(item)
+        out.append(judge_with_reference(refs[key], item, judge))
+    return out
+
+
+def reference_for(item: Item) -> Reference:
+    """Parse an item's reference (raises ValueError on an empty reference: a data error)."""
+    if not isinstance(item.reference, str) or not item.reference.strip():
+        raise ValueError(f"item {item.item_id!r} has an empty reference answer; fix the input data")
+    return parse_reference(
+        item.reference, answer_type=item.answer_type, options=item.options, question=item.question or ""
+    )

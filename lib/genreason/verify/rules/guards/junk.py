@@ -1,0 +1,42 @@
+"""Junk answers: no attempt at an answer (placeholders, the start of a solution, the question back).
+
+Stage: verify (the first check every extracted answer passes, in `genreason.verify.rules.flow`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from genreason.verify.rules.guards.restatement import restates_question
+from genreason.verify.rules.text.normalize import fold
+
+_JUNK_PATTERNS = re.compile(
+    r"^(?:let'?s (?:solve|think|start|begin|break|find|calculate|compute|work)|let us|"
+    r"we (?:need|will|can|have) to|first,? (?:we|let|i)\b|to (?:solve|find|determine|calculate) (?:this|the)|"
+    r"step \d|i (?:will|need to|cannot|can't|don't know|am not sure)|"
+    r"(?:solution|thinking|reasoning|hmm+|okay|ok|sure)\s*[:.,!]?$|(?:the |final )?answer\s*[:.]?$|"
+    r"n/?a$|none$|unknown$|not sure|cannot be determined|insufficient information|\?+$|\.+$|…$)",
+    re.IGNORECASE,
+)
+
+
+def junk_reason(answer: str, question: str, reference: str) -> str | None:
+    """Why `answer` is junk (no attempt at an answer), or None when it is a real attempt."""
+    s = answer.strip()
+    if not s:
+        return "empty answer"
+    if re.sub(r"\s+", "", s) == re.sub(r"\s+", "", reference):
+        return None  # the reference itself ("[]", "\\emptyset"), however it looks
+    if not re.search(r"[A-Za-z0-9\u0370-\u03ff\u0400-\u04ff\u4e00-\u9fff]", s):
+        if not re.search(r"\\[A-Za-z]+|[∞π√∅]", s):
+            return "only punctuation"
+    low = fold(s).strip()
+    ref_low = fold(reference).strip()
+    if low != ref_low and _JUNK_PATTERNS.match(low) and not _JUNK_PATTERNS.match(ref_low):
+        return "a placeholder or the start of a solution, not an answer"
+    unevaluated = re.compile(r"\\(?:int|iint|oint|sum|prod|lim)(?![A-Za-z])|\\frac\{d\}\{d[a-z]\}|\\frac\{\\partial")
+    if unevaluated.search(s) and not unevaluated.search(reference):
+        return "an unevaluated integral, sum or limit (the problem restated)"
+    if question and restates_question(s, question):
+        return "restates the question"
+    return None

@@ -1,0 +1,144 @@
+"""Free-text comparison: whether an answer names the reference.
+
+Stage: verify (comparison half for String answers). An answer buried in a sentence counts
+only when that is unambiguous: the reference appears as whole words, is not negated, and the
+sentence does not offer a second candidate (`genreason.verify.rules.guards.hedges`). A part of
+the reference, or a look-alike of it, is judged by `genreason.verify.rules.text.parts`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from genreason.verify.rules.guards.hedges import offers_several, split_items
+from genreason.verify.rules.text.normalize import (
+    ARTICLES,
+    STOPWORDS,
+    fold,
+    may_hold,
+    normalize,
+    split_alternatives,
+    tokens,
+)
+
+_NEGATORS = {"not", "no", "never", "neither", "nor", "t", "instead", "rather", "than", "except", "unlike", "besides"}
+
+
+def _find(seq: list[str], sub: list[str]) -> list[int]:
+    n = len(sub)
+    return [i for i in range(len(seq) - n + 1) if seq[i : i + n] == sub] if n else []
+
+
+def _window_hit(a_tok: list[str], r_content: list[str]) -> int | None:
+    """Start of a short stretch of the answer holding every content word of the reference
+    ("Shinzo Abe, who was the Prime Minister" for "Prime Minister Shinzo Abe")."""
+    need = set(r_content)
+    if len(need) < 2:
+        return None
+    width = 2 * len(need) + 3
+    for i, t in enumerate(a_tok):
+        if t in need and need <= set(a_tok[i : i + width]):
+            if not set(a_tok[max(0, i - 3) : i]) & _NEGATORS:
+                return i
+    return None
+
+
+# Words that make a phrase negative: "not guilty" is never named by "guilty".
+_POLARITY = {"not", "no", "never", "t", "cannot", "neither", "nor", "none", "non", "without"}
+
+
+def names_reference(reference: str, item: str) -> bool:
+    """Whether one listed item is the reference or one of its parts, give or take a word
+    ("the pen" for "pen"), not a clause that mentions it ("Ukraine shares borders with")."""
+    n = normalize(item)
+    if not n:
+        return False
+    for alt in split_alternatives(reference):
+        if n in {normalize(x) for x in [alt, *split_items(alt)]}:
+            return True
+    longest = max(len([t for t in tokens(alt) if t not in STOPWORDS]) for alt in split_alternatives(reference))
+    if len([t for t in tokens(item) if t not in STOPWORDS]) > longest + 1:
+        return False
+    return compare_text(reference, item, guard=False)[0] is True
+
+
+def _offers_several(reference: str, answer: str, r_content: list[str]) -> tuple[bool | None, str] | None:
+    """The reference found inside `answer`, but in a sentence that offers it among other
+    candidates ("0, pen, none of the above", "It could be 3, pen or 7"): (verdict, why)."""
+    need = set(r_content)
+    several = offers_several(
+        answer,
+        lambda item: names_reference(reference, item),
+        only_with=lambda sentence: may_hold(sentence, need) and need <= set(tokens(sentence)),
+        accepts_each=len(split_alternatives(reference)) > 1,
+    )
+    if several is None:
+        return None
+    return several.verdict, several.reason
+
+
+def compare_text(reference: str, answer: str, *, split_alts: bool = True, guard: bool = True) -> tuple[bool | None, str]:
+    """Whether a free-text `answer` names the `reference`, and why.
+
+    True: normalised equality with an alternative, the same content words in another order,
+    or the reference appearing as whole words in the answer without negation, in a sentence
+    that does not offer other candidates beside it (`guard=False` skips that check, for
+    judging one listed item). False: the answer shares no content word with any alternative,
+    or offers the reference among alternatives. None (undecided): partial overlap.
+    """
+    alts = split_alternatives(reference) if split_alts else [reference]
+    squashed = re.sub(r"\s+", "", fold(answer))
+    for alt in [reference, *alts]:
+        if squashed and squashed == re.sub(r"\s+", "", fold(alt)):
+            return True, f"identical to {alt!r}"  # also "[]", "∅", "-": answers without words
+    a_tok = tokens(answer)
+    a_content = [t for t in a_tok if t not in STOPWORDS]
+    if not a_tok:
+        return False, "answer has no words"
+    best_overlap = 0.0
+    for alt in alts:
+        r_tok = tokens(alt)
+        if not r_tok:
+            continue
+        if a_tok == r_tok:
+            return True, f"normalised match with {alt!r}"
+        r_content = [t for t in r_tok if t not in STOPWORDS] or r_tok
+        if a_content and sorted(set(a_content)) == sorted(set(r_content)):
+            return True, f"same words as {alt!r}"
+        if set(r_tok) & _POLARITY and not set(a_tok) & _POLARITY:
+            continue  # "guilty" does not name "not guilty"
+        contained = _contained(alt, a_tok, r_tok, r_content)
+        if contained is not None:
+            if guard:
+                several = _offers_several(reference, answer, r_content)
+                if several is not None:
+                    return several
+            return True, contained
+        found = sum(1 for t in set(r_content) if t in set(a_content))
+        best_overlap = max(best_overlap, found / len(set(r_content)))
+    if best_overlap == 0:
+        return False, "no content word of the reference in the answer"
+    return None, f"partial overlap ({best_overlap:.0%} of the reference's words)"
+
+
+def _contained(alt: str, a_tok: list[str], r_tok: list[str], r_content: list[str]) -> str | None:
+    """How the reference alternative `alt` appears inside a longer answer, or None."""
+    a_content = [t for t in a_tok if t not in STOPWORDS]
+    hits = _find(a_tok, [t for t in r_tok if t not in ARTICLES])
+    if not hits and r_content != r_tok:
+        hits = _find(a_tok, r_content)
+    if not hits and len(r_content) >= 3:
+        # "Wilhelm Röntgen" for "Wilhelm Conrad Röntgen": first and last name, middle dropped
+        hits = _find(a_tok, [r_content[0], r_content[-1]])
+    for i in hits:
+        before = set(a_tok[max(0, i - 3) : i])
+        if before & _NEGATORS:
+            continue
+        return f"reference {alt!r} appears in the answer"
+    window = _window_hit(a_tok, r_content)
+    if window is not None:
+        return f"all words of {alt!r} appear together in the answer"
+    if 0 < len(a_content) <= 3 and len(r_content) >= 2 and set(a_content) <= set(r_content) and a_content[-1] == r_content[-1]:
+        # A short answer naming the reference's head word ("Einstein", "The Chainsmokers")
+        return f"short form of {alt!r}"
+    return None
