@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.numbers import numbers_match, parse_number
-from genreason.verify.rules.text.normalize import fold, normalize
+from genreason.verify.rules.text.words import fold, normalize
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from genreason.verify.rules.guards.restatement import restates_question
-from genreason.verify.rules.text.normalize import fold
+from genreason.verify.rules.text.words import fold
 
 _JUNK_PATTERNS = re.compile(
     r"^(?:let'?s (?:solve|think|start|begin|break|find|calculate|compute|work)|let us|"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from genreason.verify.rules.text.normalize import fold
+from genreason.verify.rules.text.words import fold
 
 TRUE_WORDS = {"true", "yes", "correct", "right", "valid", "t", "y", "holds", "affirmative"}
 FALSE_WORDS = {"false", "no", "incorrect", "wrong", "invalid", "f", "n", "not true", "negative"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from genreason.verify.rules.guards.hedges import offers_several, split_items
-from genreason.verify.rules.text.normalize import (
+from genreason.verify.rules.text.words import (
     ARTICLES,
     STOPWORDS,
     fold,
