@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 # A chat conversation: [{"role": "user", "content": "..."}, ...]
 Messages = list[dict[str, str]]
@@ -26,6 +26,9 @@ class SamplingParams:
     n: int = 1  # completions per prompt
     stop: tuple[str, ...] = ()
     seed: int | None = None
+    # A JSON schema the reply must follow: sent as the OpenAI-compatible `response_format`
+    # and as vLLM guided decoding; callers still validate the reply (genreason.curate.structured).
+    json_schema: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.max_new_tokens < 1:

@@ -175,6 +175,9 @@ class OpenAIBackend:
             body["stop"] = list(params.stop)
         if params.seed is not None:
             body["seed"] = params.seed
+        if params.json_schema is not None:
+            body["response_format"] = {"type": "json_schema",
+                                       "json_schema": {"name": "reply", "schema": params.json_schema}}
         body.update(self.extra_body)
         texts: list[str] = []
         reasons: list[str] = []

@@ -86,6 +86,7 @@ class VLLMBackend:
             max_tokens=params.max_new_tokens,
             stop=list(params.stop) or None,
             seed=params.seed,
+            **_guided(params.json_schema),
         )
         chat_idx = [i for i, p in enumerate(prompts) if chat or not isinstance(p, str)]
         raw_idx = [i for i, p in enumerate(prompts) if not (chat or not isinstance(p, str))]
@@ -115,3 +116,18 @@ class VLLMBackend:
                 )
             )
         return gens
+
+
+def _guided(json_schema: dict[str, Any] | None) -> dict[str, Any]:
+    """vLLM's guided decoding for a JSON schema: `structured_outputs` in newer releases,
+    `guided_decoding` in 0.8-0.10; nothing when no schema is asked for."""
+    if json_schema is None:
+        return {}
+    try:
+        from vllm.sampling_params import StructuredOutputsParams
+
+        return {"structured_outputs": StructuredOutputsParams(json=json_schema)}
+    except ImportError:
+        from vllm.sampling_params import GuidedDecodingParams
+
+        return {"guided_decoding": GuidedDecodingParams(json=json_schema)}

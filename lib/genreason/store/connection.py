@@ -105,13 +105,22 @@ def connect(
         con.close()
 
 
+_IN_TRANSACTION: set[int] = set()  # ids of connections inside `transaction`
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """All writes inside commit together or not at all; readers never see half a stage.
 
     Also bumps `data_version`, which caches (the app's) use to notice new data.
+    Inside an open transaction (a stage runner storing a stage's rows with the helpers that
+    each open one), it joins that one: the outer transaction commits or rolls back everything.
     """
+    if id(con) in _IN_TRANSACTION:  # already inside one: its owner commits (a failed BEGIN
+        yield con                     # would abort the open transaction, so we track them)
+        return
     con.execute("BEGIN TRANSACTION")
+    _IN_TRANSACTION.add(id(con))
     try:
         yield con
         con.execute(
@@ -122,6 +131,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        _IN_TRANSACTION.discard(id(con))
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -130,6 +130,36 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                FROM (SELECT DISTINCT judge FROM judgments)""",
         ],
     ),
+    (
+        3,
+        [
+            # Snapshots (genreason.store.snapshots): a named, immutable set of kept questions,
+            # with the stage runs that produced it, its row count and a content hash.
+            """CREATE TABLE snapshots (
+                name VARCHAR PRIMARY KEY,
+                created_at TIMESTAMP DEFAULT current_timestamp,
+                n_rows BIGINT NOT NULL,
+                content_hash VARCHAR NOT NULL,
+                selection JSON,
+                stage_runs JSON,
+                note VARCHAR
+            )""",
+            # The rows as they were when frozen: later edits of `questions` do not reach them.
+            """CREATE TABLE snapshot_rows (
+                snapshot VARCHAR NOT NULL,
+                position INTEGER NOT NULL,
+                id VARCHAR NOT NULL,
+                source VARCHAR,
+                question VARCHAR NOT NULL,
+                answer VARCHAR NOT NULL,
+                answer_type VARCHAR,
+                category VARCHAR,
+                difficulty VARCHAR,
+                options VARCHAR[],
+                PRIMARY KEY (snapshot, id)
+            )""",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
