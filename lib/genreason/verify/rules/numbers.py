@@ -3,7 +3,14 @@
 Stage: verify (parsing half). Turns answer text such as "1,234.5", "3.64e5", "3.64 \\times 10^5",
 "-\\frac{3}{4}", "1\\frac{1}{2}", "28\\%" into a `Number` that keeps how precisely it was
 written, so "3.14" accepts 3.1416 (it rounds to the reference) but "18" does not accept 18.4
-for an Integer question. Pure string work with `fractions.Fraction`: nothing is evaluated.
+for an Integer question. Pure string work with `fractions.Fraction`: nothing is evaluated,
+and comparisons are exact, so a value beyond floating point (1e500, a 400-digit integer) is
+read as what it is and never overflows.
+
+Notations that are not a plain number are refused by `odd_notation` (the caller says
+undecided or, for infinity and NaN against a finite reference, False) instead of being handed
+to a more generous reader that would reinterpret them: math parsers read "1e500" as e x 500,
+"0x1F" as 0 times x1F, "1_000" as 1 with a subscript.
 """
 
 from __future__ import annotations
@@ -15,10 +22,10 @@ from fractions import Fraction
 
 from genreason.verify.rules.latex import unwrap_text
 
-# Digits allowed in one number: a longer literal is not an answer anyone writes, and a
-# bound keeps Fraction arithmetic cheap.
-MAX_DIGITS = 60
-MAX_EXPONENT = 400
+# Digits and powers of ten read exactly; past these a number is refused (`odd_notation`),
+# which keeps Fraction arithmetic cheap (10**1000 is a 3,300-bit integer).
+MAX_DIGITS = 1000
+MAX_EXPONENT = 1000
 
 
 @dataclass(frozen=True)
@@ -50,10 +57,11 @@ class Number:
         return Number(self.value * Fraction(10) ** power, self.text, last, self.sig_figs, False, True)
 
     def describe(self) -> dict[str, object]:
+        whole = self.value.denominator == 1 and abs(self.value.numerator) < 10**30
         return {
             "kind": "number",
-            "value": str(self.value) if self.value.denominator != 1 else int(self.value),
-            "float": float(self.value),
+            "value": int(self.value) if whole else _show(self.value),
+            "float": finite_float(self.value),
             "sig_figs": self.sig_figs,
             "percent": self.percent,
         }
@@ -121,7 +129,7 @@ def parse_number(text: str) -> Number | None:
     word = s.lower().strip()
     if word in _WORD_NUMBERS:  # "five" (a whole answer written as a word)
         return Number(Fraction(_WORD_NUMBERS[word]), text.strip(), 0, len(str(_WORD_NUMBERS[word])))
-    if not s or len(s) > 2 * MAX_DIGITS:
+    if not s or len(s) > 2 * MAX_DIGITS + 20:
         return None
     m = _NUMBER_RE.match(s)
     if m:
@@ -183,6 +191,70 @@ def numbers_in_text(text: str) -> list[Number]:
     return found
 
 
+SCI_LITERAL = re.compile(r"(?<![\w.])[-+−]?(?:\d+\.?\d*|\.\d+)[eE]\s*[-+−]?\s*(?P<exp>\d+)(?![\w.])")
+_TIMES_TEN_ANY = re.compile(r"10\s*\^\s*\{?\s*[-+−]?\s*(?P<exp>\d+)")
+_BASE_LITERAL = re.compile(r"(?<![\w.])[-+]?0(?:[xX][0-9a-fA-F]+|[bB][01]+|[oO][0-7]+)(?![\w.])")
+_UNDERSCORE_DIGITS = re.compile(r"(?<![\w.\\])\d+(?:_\d+)+(?![\w.])")
+_LONG_DIGITS = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
+_INFINITY = re.compile(r"^[-+−]?\s*(?:inf|infinity|infty|\\infty|∞|\+?\\infty)$", re.IGNORECASE)
+_NAN = re.compile(r"^[-+−]?\s*(?:nan|not a number)$", re.IGNORECASE)
+
+
+def special_value(text: str) -> str | None:
+    """"infinity", "-infinity" or "nan" when the whole answer is one of those (as written in
+    code: "inf", "-inf", "NaN"; in LaTeX: "\\infty"), else None."""
+    s = clean_number_text(text).strip()
+    if _NAN.match(s):
+        return "nan"
+    if _INFINITY.match(s):
+        return "-infinity" if s[:1] in "-−" else "infinity"
+    return None
+
+
+def odd_notation(text: str) -> str | None:
+    """Why `text` holds a number that no rule should read, or None.
+
+    Refused: powers of ten past `MAX_EXPONENT` ("1e500", "10^{5000}"), literals longer than
+    `MAX_DIGITS` digits, programming-language literals (hexadecimal "0x1F", binary "0b11",
+    octal "0o17", digit groups with underscores "1_000"). Each would otherwise reach a reader
+    that reinterprets it (a LaTeX parser reads "1e500" as e x 500). Infinity and NaN are not
+    odd: `special_value` reads them.
+    """
+    if len(text) > 20000:
+        return "an over-long answer"
+    for pattern in (SCI_LITERAL, _TIMES_TEN_ANY):
+        for m in pattern.finditer(text):
+            if int(m.group("exp")[:8]) > MAX_EXPONENT:
+                return f"a power of ten beyond 10^{MAX_EXPONENT} ({m.group(0).strip()[:30]})"
+    m = _LONG_DIGITS.search(text.replace(",", "").replace(" ", ""))
+    if m:
+        return f"a number with {len(m.group(0))} digits (more than {MAX_DIGITS} are not read)"
+    m = _BASE_LITERAL.search(text)
+    if m:
+        return f"a programming-language literal ({m.group(0)}), not a number as written in answers"
+    m = _UNDERSCORE_DIGITS.search(text)
+    if m and not re.search(r"_\s*\{", text):
+        return f"digits joined by underscores ({m.group(0)})"
+    return None
+
+
+def finite_float(v: Fraction) -> float | str:
+    """`v` as a float, or as text ("1e+500") when it lies beyond floating point."""
+    try:
+        f = float(v)
+    except OverflowError:
+        return _show(v)
+    return f
+
+
+def _half_unit(power: int) -> Fraction:
+    """Half a unit of the digit at 10**power: the rounding tolerance of that digit."""
+    return Fraction(1, 2) * Fraction(10) ** power
+
+
+_REL_EQUAL = Fraction(1, 10**9)
+
+
 def numbers_match(ref: Number, pred: Number, *, integer: bool = False) -> tuple[bool, str]:
     """Whether `pred` equals `ref` to the precision `ref` was written with, and why.
 
@@ -191,42 +263,63 @@ def numbers_match(ref: Number, pred: Number, *, integer: bool = False) -> tuple[
     precise one but still gives 3+ significant figures, the reference may round to it (3.14
     for 3.14159). Integer-written references of a Float question allow at most 1%.
     """
+    # Exact rational arithmetic throughout: no overflow for 1e500, no rounding error at the
+    # tolerance's edge (a tie at exactly half a unit counts as rounding to the reference).
     r, p = ref.value, pred.value
     if r == p:
         return True, "equal values"
     if integer and ref.is_integer:
-        return False, f"integer {r} != {_show(p)}"
-    diff = abs(float(r) - float(p))
-    scale = max(abs(float(r)), abs(float(p)), 1e-300)
-    if diff <= 1e-9 * scale:
+        shown = _show(p) if _show(p) != _show(r) else shorten_number_text(pred.text)
+        return False, f"integer {_show(r)} != {shown}"
+    diff = abs(r - p)
+    if diff <= _REL_EQUAL * max(abs(r), abs(p)):
         return True, "equal within 1e-9 relative"
     if ref.last_digit is None:  # exact fraction reference: only rounding of the answer
         if pred.last_digit is not None and pred.sig_figs and pred.sig_figs >= 3:
-            half = 0.5 * 10.0**pred.last_digit
-            if diff <= half * (1 + 1e-9) and diff <= 0.01 * abs(float(r)):
+            if diff <= _half_unit(pred.last_digit) and diff <= abs(r) / 100:
                 return True, f"{_show(p)} is {_show(r)} rounded ({pred.sig_figs} s.f.)"
         return False, f"{_show(p)} != {_show(r)}"
     if r == 0:
         return False, f"{_show(p)} is not 0"  # "0.0" means zero, not anything under 0.05
-    half_ref = 0.5 * 10.0**ref.last_digit
+    half_ref = _half_unit(ref.last_digit)
     if not ref.has_point:
-        half_ref = min(half_ref, 0.01 * abs(float(r)))
+        half_ref = min(half_ref, abs(r) / 100)
     elif (ref.sig_figs or 0) <= 1:
         # one significant figure ("0.5") is as likely exact as rounded: at most 5% either way
-        half_ref = min(half_ref, 0.05 * abs(float(r)))
-    if diff <= half_ref * (1 + 1e-9):
-        return True, f"{_show(p)} rounds to {ref.text} (tolerance {half_ref:.3g})"
+        half_ref = min(half_ref, abs(r) / 20)
+    if diff <= half_ref:
+        return True, f"{_show(p)} rounds to {ref.text} (tolerance {_show(half_ref)})"
     if pred.last_digit is not None and pred.last_digit > ref.last_digit and (pred.sig_figs or 0) >= 2:
-        half_pred = 0.5 * 10.0**pred.last_digit
         # 3+ significant figures: any rounding; 2 only when that is within 1% (0.58 for 0.579).
-        close = (pred.sig_figs or 0) >= 3 or diff <= 0.01 * abs(float(r))
-        if close and diff <= half_pred * (1 + 1e-9):
+        close = (pred.sig_figs or 0) >= 3 or diff <= abs(r) / 100
+        if close and diff <= _half_unit(pred.last_digit):
             return True, f"{ref.text} rounds to {_show(p)} ({pred.sig_figs} s.f.)"
-    return False, f"{_show(p)} != {ref.text} (tolerance {half_ref:.3g})"
+    return False, f"{_show(p)} != {ref.text} (tolerance {_show(half_ref)})"
+
+
+def shorten_number_text(text: str, n: int = 40) -> str:
+    """A number as written, cut in the middle when long ("12.00000...00001")."""
+    text = text.strip()
+    return text if len(text) <= n else f"{text[: n // 2]}...{text[-(n // 2 - 3):]}"
 
 
 def _show(v: Fraction) -> str:
-    if v.denominator == 1:
+    """A short text for a value: the integer, else 6 significant figures ("1.5e+500" too)."""
+    if v.denominator == 1 and abs(v.numerator) < 10**30:
         return str(v.numerator)
-    f = float(v)
-    return f"{f:.6g}" if math.isfinite(f) else str(v)
+    if v == 0:
+        return "0"
+    try:
+        f = float(v)
+        if math.isfinite(f) and f != 0:
+            return f"{f:.6g}"
+    except OverflowError:
+        pass
+    # beyond floating point: mantissa and exponent from the exact value
+    sign = "-" if v < 0 else ""
+    a = abs(v)
+    exp = len(str(a.numerator)) - len(str(a.denominator))
+    if a < Fraction(10) ** exp:
+        exp -= 1
+    mant = float(a / Fraction(10) ** exp)
+    return f"{sign}{mant:.6g}e{exp:+d}"

@@ -21,9 +21,12 @@ from genreason.verify.rules.math.expression import to_sympy
 from genreason.verify.rules.numbers import (
     NUMBER_IN_TEXT,
     Number,
+    finite_float,
     numbers_in_text,
     numbers_match,
+    odd_notation,
     parse_number,
+    special_value,
 )
 from genreason.verify.rules.units import convert, parse_quantity, same_dimension, split_number_unit
 
@@ -54,6 +57,9 @@ def answer_number(answer: str) -> tuple[Number | None, str]:
     n = parse_number(answer)
     if n is not None:
         return n, "number"
+    odd = odd_notation(answer)
+    if odd:
+        return None, f"refused: {odd}"  # never handed to a reader that would reinterpret it
     s = answer.strip()
     if re.match(r"^\s*[\[({]", s) and re.search(r"\d\s*[,;]\s*[-+]?\d", s):
         return None, "a list of values, not one number"
@@ -138,6 +144,9 @@ def compare_numbers(ref: Reference, answer: str, *, integer: bool, prose: bool =
                 if _compare_number_values(ref, rnum, other, how, integer)[0]:
                     return None, outcome[1], "the reference value appears, but not as the concluding number", outcome[3]
         return outcome
+    refused = _special_or_odd(ref, answer)
+    if refused is not None:
+        return refused
     pq = parse_quantity(answer)
     if pq is not None:
         pnum, how = pq.number, f"number with unit {pq.units} (reference has none)"
@@ -155,6 +164,18 @@ def compare_numbers(ref: Reference, answer: str, *, integer: bool, prose: bool =
             return False, "number", f"{how} (the reference is one number)", {"kind": "list"}
         return None, "number", how, {"kind": "unparsed"}
     return _compare_number_values(ref, rnum, pnum, how, integer)
+
+
+def _special_or_odd(ref: Reference, answer: str) -> Outcome | None:
+    """Infinity or NaN for a finite reference (False), or a notation `odd_notation` refuses
+    that the reference does not share (undecided); None for an ordinary answer."""
+    special = special_value(answer)
+    if special is not None:
+        return False, "number", f"the answer is {special}, the reference the finite number {ref.text}", {"kind": special}
+    odd = odd_notation(answer)
+    if odd and not odd_notation(ref.text):
+        return None, "number", f"refused: {odd}", {"kind": "odd_notation"}
+    return None
 
 
 def _compare_number_values(ref: Reference, rnum: Number, pnum: Number, how: str, integer: bool) -> Outcome:
@@ -206,6 +227,9 @@ def compare_quantities(ref: Reference, answer: str, *, prose: bool = False) -> O
     """Physical quantities: convert the answer to the reference's unit, then compare numbers."""
     rq = ref.quantity
     assert rq is not None
+    refused = None if prose else _special_or_odd(ref, answer)
+    if refused is not None:
+        return refused[0], "units", refused[2], refused[3]
     pq = parse_quantity(answer)
     if pq is None and prose:
         pnum, how = buried_number(answer)
@@ -233,5 +257,5 @@ def compare_quantities(ref: Reference, answer: str, *, prose: bool = False) -> O
     if conv is None:
         return None, "units", f"could not convert {pq.units} to {rq.units}", detail
     ok, why = numbers_match(rq.number, conv)
-    detail["converted"] = float(conv.value)
+    detail["converted"] = finite_float(conv.value)
     return ok, "units", f"{why} after converting {pq.units} to {rq.units}", detail

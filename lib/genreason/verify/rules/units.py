@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from genreason.verify.rules.latex import unwrap_text
-from genreason.verify.rules.numbers import Number, parse_number
+from genreason.verify.rules.numbers import Number, finite_float, parse_number
 
 _REGISTRY: Any = None
 _LOCK = threading.Lock()
@@ -58,7 +58,7 @@ class Quantity:
     units: str
 
     def describe(self) -> dict[str, object]:
-        return {"kind": "quantity", "value": float(self.number.value), "units": self.units}
+        return {"kind": "quantity", "value": finite_float(self.number.value), "units": self.units}
 
 
 _UNIT_LATEX = (

@@ -12,7 +12,7 @@ from typing import Any
 
 from genreason.verify.rules.kinds import Reference
 from genreason.verify.rules.math.expression import expressions_equivalent, to_sympy
-from genreason.verify.rules.numbers import numbers_match, parse_number
+from genreason.verify.rules.numbers import numbers_match, odd_notation, parse_number, special_value
 from genreason.verify.rules.numeric_answers import SENTENCE_END, Outcome, number_from_sympy
 
 _CUE = re.compile(r"(?:=|\bis\b|\bto\b|\bof\b|\bgives\b|\bequals\b|\bbe\b)\s*", re.IGNORECASE)
@@ -49,6 +49,14 @@ def compare_expressions(ref: Reference, answer: str) -> Outcome:
     rexpr, rhow = ref.cache["expr"]
     if squash_latex(ref.text) == squash_latex(answer):
         return True, "expression", "same text", {"kind": "text"}
+    special = special_value(answer)
+    if special == "nan":
+        return False, "expression", "the answer is NaN (not a number)", {"kind": "nan"}
+    if special is not None:
+        answer = "-\\infty" if special.startswith("-") else "\\infty"  # "inf" as written in code
+    odd = odd_notation(answer)
+    if odd and not odd_notation(ref.text):
+        return None, "expression", f"refused: {odd}", {"kind": "odd_notation"}
     pnum = parse_number(answer)
     if rexpr is not None and pnum is not None and pnum.last_digit is not None:
         rnum = number_from_sympy(ref.text)

@@ -21,6 +21,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from genreason.verify.rules.numbers import SCI_LITERAL, odd_notation
+
 logger = logging.getLogger(__name__)
 
 MAX_EXPR_CHARS = 600
@@ -48,6 +50,13 @@ def refuse_reason(text: str) -> str | None:
     """Why `text` is too dangerous or too large to hand to sympy, or None."""
     if len(text) > MAX_EXPR_CHARS:
         return f"longer than {MAX_EXPR_CHARS} characters"
+    odd = odd_notation(text)
+    if odd:
+        return odd
+    if SCI_LITERAL.search(text):
+        # LaTeX parsers read "1e5" as e x 5; plain numbers in this notation are read by
+        # `parse_number`, so inside a formula it is refused rather than reinterpreted.
+        return "scientific e-notation inside a formula"
     depth = best = 0
     for c in text:
         if c in "{([":
