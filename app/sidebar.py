@@ -18,6 +18,7 @@ import data
 from genreason import store
 from genreason.config import default_db_path
 from genreason.llm import BACKENDS, keys
+from genreason.llm.servers import split_base_urls
 from genreason.paths import PathNotAllowedError, allowed_roots, confine_path
 
 LOCAL_BACKENDS = ("hf", "vllm")  # their model is a path on this machine; openai's is a served name
@@ -58,20 +59,24 @@ def render() -> None:
                           help="hf / vllm: a model folder in an allowed folder; "
                                "openai: the name the server serves.")
             st.text_input("Base URL (openai backend)", key="base_url",
-                          placeholder="http://127.0.0.1:8000/v1")
+                          placeholder="http://127.0.0.1:8000/v1",
+                          help="Several servers: separate their URLs with commas.")
             _key_notice(st.session_state.get("base_url") or "")
         if st.button("Reload data", help="Drop cached query results and read the store again"):
             st.cache_data.clear()
 
 
 def _key_notice(base_url: str) -> None:
-    """Say when the API key will be withheld from the typed server (genreason.llm.keys)."""
-    url = base_url.strip()
-    if url.startswith(("http://", "https://")) and not keys.key_allowed(
-        url, keys.key_hosts_from_env()
-    ):
-        st.caption(f"No API key is sent to this host: it is not in ${keys.KEY_HOSTS_ENV} "
-                   "(loopback only by default); requests go without one.")
+    """Say when the API key will be withheld from a typed server (genreason.llm.keys)."""
+    try:
+        urls = split_base_urls(base_url) if base_url.strip() else ()
+    except ValueError:
+        return  # model_options says what is wrong when a job is started
+    hosts = keys.key_hosts_from_env()
+    withheld = [u for u in urls if not keys.key_allowed(u, hosts)]
+    if withheld:
+        st.caption(f"No API key is sent to this host ({', '.join(withheld)}): it is not in "
+                   f"${keys.KEY_HOSTS_ENV} (loopback only by default); requests go without one.")
 
 
 def model_options(judge: str) -> dict[str, Any]:
@@ -87,6 +92,8 @@ def model_options(judge: str) -> dict[str, Any]:
         model = str(confine_path(model, allowed_roots()))
     elif not base_url.startswith(("http://", "https://")):
         raise ValueError("the openai backend needs a base URL starting with http:// or https://")
+    else:
+        split_base_urls(base_url)  # ValueError naming the malformed one of several
     options: dict[str, Any] = {"backend_name": backend, "model": model}
     if base_url and backend == "openai":
         options["base_url"] = base_url

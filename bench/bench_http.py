@@ -142,6 +142,74 @@ def compare(model: str, base_url: str, prompts: list[str], params, concurrency: 
     return {"seq": t_seq, "par": t_par, "ratio": t_seq / t_par, "same": same}
 
 
+# The prompt suffix of General-Reasoner's training data (Ma et al., 2025; DESIGN.md section 3).
+BOXED_SUFFIX = "Please reason step by step, and put your final answer within \\boxed{}."
+
+
+def candidate_prompts(count: int) -> list[list[dict[str, str]]]:
+    """Candidates-stage requests: a chat question with the paper's boxed-answer suffix."""
+    return [
+        [
+            {
+                "role": "user",
+                "content": f"What is {i} + {i * 7}?{' Explain.' * (i % 3)}\n\n{BOXED_SUFFIX}",
+            }
+        ]
+        for i in range(count)
+    ]
+
+
+def scale_out(model: str, args) -> list[str]:
+    """Candidates-style generation (n samples per question, temperature 1.0) against one and
+    two `transformers serve --continuous-batching` servers, at concurrency 1 and 8 per server."""
+    from genreason.llm.base import SamplingParams
+    from genreason.llm.openai import OpenAIBackend
+
+    prompts = candidate_prompts(args.questions)
+    params = SamplingParams(max_new_tokens=args.max_new_tokens, temperature=1.0, n=args.n)
+    procs, urls = [], []
+    try:
+        for _ in range(2):
+            proc, url = start_transformers_serve(model, ["--continuous-batching"], args.threads)
+            procs.append(proc)
+            urls.append(url)
+        times: dict[tuple[int, int], float] = {}
+        for servers in (1, 2):
+            for conc in (1, args.concurrency):
+                backend = OpenAIBackend(model, urls[:servers], concurrency=conc, timeout_s=300)
+                backend.generate(prompts[: servers * conc], params)  # warm up
+                t0 = time.perf_counter()
+                gens = backend.generate(prompts, params)
+                times[servers, conc] = time.perf_counter() - t0
+                assert all(len(g.texts) == args.n for g in gens)
+                sent = backend.servers.sent()
+                print(
+                    f"servers={servers} concurrency={conc}: {times[servers, conc]:.2f}s "
+                    f"requests per server {list(sent.values())}",
+                    flush=True,
+                )
+                backend.close()
+    finally:
+        for proc in procs:
+            stop(proc)
+    base = times[1, 1]
+    gen_count = len(prompts) * args.n
+    lines = [
+        "| servers | concurrency per server | seconds | generations/s | vs 1 server, concurrency 1 |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for (servers, conc), t in times.items():
+        lines.append(f"| {servers} | {conc} | {t:.2f} | {gen_count / t:.1f} | {base / t:.2f}x |")
+    c = args.concurrency
+    lines += [
+        "",
+        f"Ratios: two servers vs one at concurrency 1: {times[1, 1] / times[2, 1]:.2f}x; "
+        f"at concurrency {c}: {times[1, c] / times[2, c]:.2f}x. Concurrency {c} vs 1 on one "
+        f"server: {times[1, 1] / times[1, c]:.2f}x; on two: {times[2, 1] / times[2, c]:.2f}x.",
+    ]
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -152,7 +220,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.2, help="fixed server latency (s)")
     parser.add_argument("--threads", type=int, default=1, help="server torch threads (0 = default)")
     parser.add_argument("--out", help="also write the markdown report here")
+    parser.add_argument(
+        "--scale-out",
+        action="store_true",
+        help="instead: candidates-style generation over two servers vs one (--questions, --n)",
+    )
+    parser.add_argument("--questions", type=int, default=24, help="--scale-out: questions")
+    parser.add_argument("--n", type=int, default=4, help="--scale-out: candidates per question")
     args = parser.parse_args(argv)
+    if args.scale_out:
+        return main_scale_out(args, argv)
 
     from genreason.llm.base import SamplingParams
     from genreason.llm.tiny import TinyModelConfig, tiny_model_dir
@@ -200,6 +277,36 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(
             f"| {label} | {r['seq']:.2f} | {r['par']:.2f} | {r['ratio']:.1f}x | {r['same']}/{len(prompts)} |"
         )
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(report)
+    return 0
+
+
+def main_scale_out(args, argv: list[str] | None) -> int:
+    from genreason.llm.tiny import TinyModelConfig, tiny_model_dir
+
+    model = str(tiny_model_dir(TinyModelConfig(), Path(tempfile.gettempdir()) / "genreason-bench"))
+    header = machine()
+    table = scale_out(model, args)
+    command = "python bench/bench_http.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    lines = [
+        f"# OpenAIBackend over several servers: two vs one, concurrency {args.concurrency} vs 1",
+        "",
+        f"Command: `nice -n 10 {command.strip()}`",
+        f"Machine: {header}",
+        f"Work: the candidates stage's request shape: {args.questions} chat questions with the "
+        f"paper's boxed-answer suffix, n={args.n} samples each at temperature 1.0 "
+        f"(transformers serve ignores `n`, so the client asks again until it has n), "
+        f"max_new_tokens={args.max_new_tokens}; each server is `transformers serve "
+        f"--continuous-batching` with the tiny random-weight Qwen2 model on CPU "
+        f"(OMP_NUM_THREADS={args.threads or 'default'}). The backend is given one base URL or "
+        "both; concurrency is per server. One warm-up call per setting, then one timed run.",
+        "",
+        *table,
+    ]
     report = "\n".join(lines) + "\n"
     print(report)
     if args.out:

@@ -110,10 +110,14 @@ class CachedBackend:
         backend: ModelBackend,
         cache_dir: str | os.PathLike[str] = DEFAULT_CACHE_DIR,
         *,
-        chunk_size: int = 64,
+        chunk_size: int | None = None,
     ) -> None:
         """chunk_size: prompts sent to the inner backend per call; results are stored after
-        each call, so it bounds what an interruption can lose."""
+        each call, so it bounds what an interruption can lose. None: 64, or four times what
+        the inner backend keeps in flight (many servers) if that is more, so a chunk never
+        leaves servers idle."""
+        if chunk_size is None:
+            chunk_size = max(64, 4 * int(getattr(backend, "max_in_flight", 0) or 0))
         if chunk_size < 1:
             raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
         self.inner = backend

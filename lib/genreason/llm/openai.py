@@ -7,6 +7,12 @@ Raw string prompts go to `/v1/completions` (the paper's verifier prompt is a raw
 message lists, or any prompt with `chat=True`, go to `/v1/chat/completions`. One request per
 prompt, `concurrency` of them in flight at once from a thread pool sharing one httpx client.
 
+Several servers (many vLLM servers behind one client): give base_url a list or a comma-separated
+string. `concurrency` is then per server (concurrency x servers requests in flight in all),
+each attempt goes to the server with the fewest requests in flight, and a server that refuses
+connections or times out is skipped for a while, so retries land on the others
+(`genreason.llm.servers`). Results come back in the order given, whichever server answered.
+
 Failures, and what happens:
 - 429 and 5xx, connection errors, timeouts, a reply that is not JSON: retried up to
   `max_retries` times with exponential backoff and jitter; a Retry-After header is honoured.
@@ -49,6 +55,7 @@ from genreason.llm.base import (
     apply_stop,
     as_messages,
 )
+from genreason.llm.servers import ServerPool, split_base_urls
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +75,12 @@ class AuthRefused(BackendError):
 class _Retryable(Exception):
     """A failure worth another attempt; `wait_s` is the server's Retry-After, if any."""
 
-    def __init__(self, message: str, wait_s: float | None = None) -> None:
+    def __init__(
+        self, message: str, wait_s: float | None = None, *, unreachable: bool = False
+    ) -> None:
         super().__init__(message)
         self.wait_s = wait_s
+        self.unreachable = unreachable  # refused or timed out: cool this server down
 
 
 class OpenAIBackend:
@@ -81,7 +91,7 @@ class OpenAIBackend:
     def __init__(
         self,
         model: str,
-        base_url: str = "http://127.0.0.1:8000/v1",
+        base_url: str | Sequence[str] = "http://127.0.0.1:8000/v1",
         *,
         api_key_env: str = "OPENAI_API_KEY",
         concurrency: int = 8,
@@ -94,20 +104,21 @@ class OpenAIBackend:
         key_hosts: Sequence[str] | str | None = None,
     ) -> None:
         """model: the served model name. base_url: the API root, e.g. http://host:8000/v1 (a
-        bare http://host:port gets /v1). api_key_env: environment variable holding the key
+        bare http://host:port gets /v1), or several (a list or "url1,url2") to spread requests
+        over; concurrency is per server. api_key_env: environment variable holding the key
         (unset = no Authorization header, fine for local servers). extra_body: fields added
         to every request (e.g. {"top_k": 20} for vLLM). key_hosts: hosts allowed to receive
         the key (see genreason.llm.keys); None reads $GENREASON_KEY_HOSTS (default loopback)."""
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"base_url must look like http://host:port/v1, got {base_url!r}")
+        urls = split_base_urls(base_url)
         if concurrency < 1 or max_retries < 0 or timeout_s <= 0 or backoff_s < 0:
             raise ValueError(
                 "need concurrency >= 1, max_retries >= 0, timeout_s > 0, backoff_s >= 0"
             )
         self.model = model
-        self.base_url = (
-            base_url.rstrip("/") if parts.path.strip("/") else base_url.rstrip("/") + "/v1"
+        self.base_urls = urls
+        self.base_url = urls[0]  # the first server; messages name the one that failed
+        self.servers = ServerPool(
+            urls, cooldown_s=max(backoff_s, 0.05), max_cooldown_s=max_backoff_s
         )
         self.api_key_env = api_key_env
         self.concurrency = concurrency
@@ -129,11 +140,12 @@ class OpenAIBackend:
     def generate(
         self, prompts: Sequence[Prompt], params: SamplingParams, *, chat: bool = False
     ) -> list[Generation]:
-        """One request per prompt, `concurrency` at a time; results in the order given."""
+        """One request per prompt, `concurrency` per server at a time; results in the order
+        given."""
         abort = threading.Event()
-        if len(prompts) <= 1 or self.concurrency == 1:
+        if len(prompts) <= 1 or self.max_in_flight == 1:
             return [self._complete(p, params, chat, abort) for p in prompts]
-        pool = ThreadPoolExecutor(max_workers=min(self.concurrency, len(prompts)))
+        pool = ThreadPoolExecutor(max_workers=min(self.max_in_flight, len(prompts)))
         try:
             futures = [pool.submit(self._complete, p, params, chat, abort) for p in prompts]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
@@ -146,6 +158,11 @@ class OpenAIBackend:
             # instead of paying for work whose batch has already failed.
             abort.set()
             pool.shutdown(wait=True, cancel_futures=True)
+
+    @property
+    def max_in_flight(self) -> int:
+        """Requests in flight at most: concurrency per server times the servers."""
+        return self.concurrency * len(self.base_urls)
 
     def close(self) -> None:
         """Close the HTTP connections (a later call opens new ones)."""
@@ -191,7 +208,7 @@ class OpenAIBackend:
             data = self._post("/chat/completions" if use_chat else "/completions", body, abort)
             choices = data.get("choices")
             if not isinstance(choices, list) or not choices:
-                raise BackendError(f"reply from {self.base_url} has no choices: {_short(data)}")
+                raise BackendError(f"reply has no choices: {_short(data)}")
             for choice in sorted(choices, key=lambda c: c.get("index", 0))[:want]:
                 raw = (
                     (choice.get("message") or {}).get("content") if use_chat else choice.get("text")
@@ -216,7 +233,8 @@ class OpenAIBackend:
                         self.timeout_s, connect=min(self.timeout_s, self.connect_timeout_s)
                     ),
                     limits=httpx.Limits(
-                        max_connections=self.concurrency, max_keepalive_connections=self.concurrency
+                        max_connections=self.max_in_flight,
+                        max_keepalive_connections=self.max_in_flight,
                     ),
                 )
             return self._client
@@ -232,54 +250,66 @@ class OpenAIBackend:
         return {"Authorization": f"Bearer {key}"}
 
     def _post(self, path: str, body: dict[str, Any], abort: threading.Event) -> dict[str, Any]:
-        url = self.base_url + path
-        last, tries = "", 0
+        last, tries, url = "", 0, self.base_url + path
         for attempt in range(self.max_retries + 1):
             tries = attempt + 1
+            server = self.servers.acquire()
+            url, unreachable = server + path, False
             try:
-                return self._post_once(url, body)
+                return self._post_once(server, url, body)
+            except ServerUnreachable:
+                unreachable = True
+                raise
             except _Retryable as exc:
-                last = str(exc)
-                if attempt == self.max_retries or abort.is_set():
-                    break
-                delay = exc.wait_s if exc.wait_s is not None else self._backoff(attempt)
-                delay = min(delay, self.max_backoff_s)
-                log.warning(
-                    "%s (attempt %d/%d); retrying in %.2fs",
-                    last,
-                    attempt + 1,
-                    self.max_retries + 1,
-                    delay,
-                )
-                time.sleep(delay)
+                last, unreachable, wait_s = str(exc), exc.unreachable, exc.wait_s
+            finally:
+                self.servers.release(server, unreachable=unreachable)
+            if attempt == self.max_retries or abort.is_set():
+                break
+            if unreachable and self.servers.any_up():
+                delay = 0.0  # another server is up: try it now, this one cools down meanwhile
+            else:
+                delay = wait_s if wait_s is not None else self._backoff(attempt)
+            delay = min(delay, self.max_backoff_s)
+            log.warning(
+                "%s (attempt %d/%d); retrying in %.2fs",
+                last,
+                attempt + 1,
+                self.max_retries + 1,
+                delay,
+            )
+            time.sleep(delay)
         cls = (
             ServerUnreachable if last.startswith(("cannot connect", "timed out")) else BackendError
         )
-        raise cls(f"gave up on {url} after {tries} attempts: {last}")
+        where = url if len(self.base_urls) == 1 else f"{len(self.base_urls)} servers (last {url})"
+        raise cls(f"gave up on {where} after {tries} attempts: {last}")
 
     def _backoff(self, attempt: int) -> float:
         # Exponential backoff with jitter in [50%, 100%] of the step, so many clients that
         # failed together do not retry together.
         return self.backoff_s * (2**attempt) * self._rng.uniform(0.5, 1.0)
 
-    def _post_once(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _post_once(self, server: str, url: str, body: dict[str, Any]) -> dict[str, Any]:
         try:
             resp = self._http().post(url, json=body, headers=self._headers(url))
         except httpx.TimeoutException as exc:
             raise _Retryable(
-                f"timed out after {self.timeout_s:g}s waiting for {url} ({type(exc).__name__})"
+                f"timed out after {self.timeout_s:g}s waiting for {url} ({type(exc).__name__})",
+                unreachable=True,
             ) from None
         except httpx.TransportError as exc:
             dns = _dns_failure(exc)
             if dns is not None and dns.errno != socket.EAI_AGAIN:
                 host = urlsplit(url).hostname
                 raise ServerUnreachable(
-                    f"cannot resolve host {host!r} of base_url {self.base_url}: {dns.strerror}; "
+                    f"cannot resolve host {host!r} of base_url {server}: {dns.strerror}; "
                     "check the URL"
                 ) from None
             raise _Retryable(
                 f"cannot connect to {url}: {exc or type(exc).__name__}; is the "
-                "server running and is base_url right?"
+                "server running and is base_url right?",
+                unreachable=True,
             ) from None
         status = resp.status_code
         if status == 200:
@@ -308,12 +338,12 @@ class OpenAIBackend:
         if status == 429 or status >= 500:
             raise _Retryable(f"HTTP {status} from {url}: {detail}", _retry_after(resp))
         if status == 404 or (status in (400, 422) and self.model in detail):
-            raise ModelNotFound(self._model_hint(url, status, detail))
+            raise ModelNotFound(self._model_hint(server, url, status, detail))
         raise BackendError(f"HTTP {status} from {url}: {detail}")
 
-    def _model_hint(self, url: str, status: int, detail: str) -> str:
+    def _model_hint(self, server: str, url: str, status: int, detail: str) -> str:
         """Say which model was missing and, if the server lists them, which ones it serves."""
-        listing = f"{self.base_url}/models"
+        listing = f"{server}/models"
         try:
             resp = self._http().get(
                 listing, headers=self._headers(listing), timeout=min(self.timeout_s, 10.0)
