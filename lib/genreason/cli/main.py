@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("genreason.cli.compare", "compare two judges over the same items"),
     "probe": ("genreason.cli.probe", "false-positive probe: adversarial answers against a judge"),
     "tiny-model": ("genreason.cli.tiny_model", "build a small random-weight model for offline tests"),
+    "curate": ("genreason.cli.curate", "run curation stages (extract ... decontaminate) and see their funnel"),
+    "snapshot": ("genreason.cli.snapshot", "freeze kept questions; list, show, export (parquet, jsonl, hf, verl)"),
     "demo": ("genreason.cli.demo", "build the demo database from the shipped sample"),
     "app": ("genreason.cli.app", "start the Streamlit workbench"),
     "jobs": ("genreason.cli.jobs", "list, show, stop, resume background jobs and read their logs"),

@@ -52,6 +52,7 @@ class StageRun:
     kept_ids: list[str] = field(default_factory=list)  # question ids handed to the next stage
     seconds: float = 0.0
     resumed: bool = False
+    pipeline: str | None = None
 
 
 def stage_runs_root(db: str | os.PathLike[str] | None) -> Path:
@@ -171,6 +172,8 @@ def run_stage(
             custom = getattr(stage, "done_ids", None)
             found = custom(con, digest) if callable(custom) else None
             done_elsewhere = (set(found or ()) & set(ids)) - set(skipped)
+            if stage.batch_size == 0 and len(skipped) < len(ids):
+                skipped = {}  # a whole-input stage (dedup) decides everything again when rows are new
     root = stage_runs_root(db)
     folder = Path(run_dir) if run_dir else _find_unfinished(root, stage.name, digest)
     resumed = folder is not None and (folder / "run.json").exists()
@@ -272,7 +275,7 @@ def run_stage(
              stage.name, counts["in"], counts["kept"], counts["dropped"], counts["processed"],
              counts["skipped"], seconds, run_id)
     return StageRun(run_id=run_id, stage=stage.name, status=status, run_dir=folder, counts=counts,
-                    kept_ids=kept_ids, seconds=seconds, resumed=resumed)
+                    kept_ids=kept_ids, seconds=seconds, resumed=resumed, pipeline=pipeline)
 
 
 def _detail(outcome: Outcome) -> dict[str, Any]:
