@@ -33,7 +33,7 @@ from genreason.ingest.formats import (
     to_json,
 )
 from genreason.ingest.normalize import normalize_candidate, normalize_question
-from genreason.ingest.readers import SourceError, container_of, read_records
+from genreason.ingest.readers import SourceError, container_of, named_errors, read_records
 from genreason.store import QuarantinedRow, add_quarantine, new_run_id, record_run, transaction
 from genreason.store.judges import ensure_judges
 from genreason.store.runs import reason_kind
@@ -177,7 +177,7 @@ def _stage_columnar(path: Path, container: str, mapping: Mapping[str, str] | Non
         with tqdm(total=total, unit=" rows", desc=path.name, disable=None if config.progress else True,
                   mininterval=1.0, leave=False) as bar:
             first_row = 1
-            for batch in batches:
+            for batch in named_errors(path, batches):
                 good, bad = columnar.validate_batch(con, batch, first_row, sql)
                 staging.add_question_table(good, file)
                 staging.bad.extend(QuarantinedRow(file, row, reason, raw) for row, reason, raw in bad)
@@ -258,11 +258,13 @@ def _write(con: duckdb.DuckDBPyConnection, staging: _Staging, run_id: str) -> tu
             WINDOW w AS (PARTITION BY s.id ORDER BY s.ord)
         )
     """)
-    conflicts = [QuarantinedRow(f, ln, reason) for f, ln, reason in con.execute("""
+    # Each conflict keeps the row as staged (its id and texts), so the record shows what was refused.
+    conflicts = [QuarantinedRow(f, ln, reason, raw) for f, ln, reason, raw in con.execute("""
         SELECT c.file, c.line, CASE
             WHEN c.stored_hash IS NOT NULL THEN 'id ' || c.id || ' is already stored with different content'
             ELSE 'duplicate id ' || c.id || ' with different content (first at '
-                 || f.file || ':' || f.line || ')' END
+                 || f.file || ':' || f.line || ')' END,
+            json_object('id', c.id, 'question', c.question, 'answer', c.answer)::VARCHAR
         FROM _q c JOIN _q f ON f.ord = c.first_ord WHERE c.conflict ORDER BY c.ord
     """).fetchall()]
     bad_ords = "(SELECT ord FROM _q WHERE conflict)"
@@ -286,11 +288,13 @@ def _write(con: duckdb.DuckDBPyConnection, staging: _Staging, run_id: str) -> tu
         FROM _staged_c s LEFT JOIN candidates c ON c.id = s.id
         WHERE s.q_ord IS NULL OR s.q_ord NOT IN {bad_ords}
     """)
-    conflicts += [QuarantinedRow(f, ln, reason) for f, ln, reason in con.execute("""
+    conflicts += [QuarantinedRow(f, ln, reason, raw) for f, ln, reason, raw in con.execute("""
         SELECT file, line, CASE
             WHEN NOT has_question THEN 'question_id ' || question_id || ' is not stored (ingest its questions first)'
             WHEN rn > 1 THEN 'duplicate candidate id ' || id || ' with different content'
-            ELSE 'candidate id ' || id || ' is already stored with different content' END
+            ELSE 'candidate id ' || id || ' is already stored with different content' END,
+            json_object('id', id, 'question_id', question_id, 'model', model,
+                        'response', response)::VARCHAR
         FROM _c
         WHERE NOT has_question OR (rn > 1 AND content_hash <> first_hash)
            OR (rn = 1 AND stored_hash IS NOT NULL AND stored_hash <> content_hash)
@@ -315,11 +319,13 @@ def _write(con: duckdb.DuckDBPyConnection, staging: _Staging, run_id: str) -> tu
     # Each label judge ("human", "reference", ...) gets its row in `judges` (judge identity).
     label_judges = [r[0] for r in con.execute(
         "SELECT DISTINCT judge FROM _c_ok WHERE label IS NOT NULL AND judge IS NOT NULL").fetchall()]
-    ensure_judges(con, label_judges)
     for name in ("_staged_q", "_staged_c"):
         con.unregister(name)
     for table in ("_q", "_c", "_c_ok"):
         con.execute(f"DROP TABLE {table}")
+    # After the unregisters: DuckDB 2 refuses unregister() while a statement's result is
+    # unfinished, and ensure_judges leaves its last fetchone() result open.
+    ensure_judges(con, label_judges)
     counts = {
         "questions_added": int(questions_added),
         "questions_already_stored": int(questions_seen) - int(questions_added) - sum(
@@ -328,6 +334,28 @@ def _write(con: duckdb.DuckDBPyConnection, staging: _Staging, run_id: str) -> tu
         "judgments_added": int(judgments_added),
     }
     return counts, conflicts
+
+
+def _not_yet_quarantined(con: duckdb.DuckDBPyConnection, rows: list[QuarantinedRow],
+                         raw_limit: int = 2000) -> list[QuarantinedRow]:
+    """The rows not already in quarantine from an earlier ingest of the same file: same file,
+    line and raw text (or reason, without raw text). Re-ingesting a file adds nothing twice."""
+    files = sorted({r.source_file for r in rows})
+    if not files:
+        return rows
+    stored = con.execute(
+        "SELECT source_file, line, coalesce(raw, reason) FROM quarantine "
+        "WHERE source_file IN (SELECT unnest(?::VARCHAR[]))", [files]).fetchall()
+    seen = set(stored)
+
+    def key(r: QuarantinedRow) -> tuple:
+        return (r.source_file, r.line, r.raw[:raw_limit] if r.raw is not None else r.reason)
+
+    fresh = [r for r in rows if key(r) not in seen]
+    if len(fresh) < len(rows):
+        log.info("%d rejected rows were already in quarantine from an earlier ingest",
+                 len(rows) - len(fresh))
+    return fresh
 
 
 @dataclass
@@ -363,7 +391,7 @@ def write_staged(con: duckdb.DuckDBPyConnection, staged: StagedInput) -> IngestR
         counts, conflicts = _write(con, staging, run_id)
         quarantined = staging.bad + conflicts
         counts = {"rows_read": staging.rows_read, **counts, "quarantined": len(quarantined)}
-        add_quarantine(con, run_id, quarantined)
+        add_quarantine(con, run_id, _not_yet_quarantined(con, quarantined))
         record_run(
             con, run_id, "ingest",
             config={"files": staged.files, "formats": staged.formats, "format": config.format,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,12 +63,18 @@ def read_jsonl(path: Path) -> Iterator[Record]:
             try:
                 record = json.loads(text.rstrip("\r\n"))
             except json.JSONDecodeError as exc:
-                yield number, RowError(f"broken JSON: {exc.msg} at column {exc.colno}"), text
+                yield number, RowError(f"broken JSON: {_json_error(exc)}"), text
                 continue
             if not isinstance(record, dict):
                 yield number, RowError(f"line is a JSON {type(record).__name__}, expected an object"), text
                 continue
             yield number, record, None
+
+
+def _json_error(exc: json.JSONDecodeError) -> str:
+    """json's message with its column: 'Unterminated string starting at column 15'."""
+    joiner = " " if exc.msg.endswith(" at") else " at "
+    return f"{exc.msg}{joiner}column {exc.colno}"
 
 
 def read_json_array(path: Path) -> Iterator[Record]:
@@ -84,19 +91,74 @@ def read_json_array(path: Path) -> Iterator[Record]:
             yield number, RowError(f"item is a JSON {type(record).__name__}, expected an object"), json.dumps(record)[:2000]
 
 
+# Python's csv module refuses fields over 131,072 characters by default; the limit that counts
+# is IngestConfig.max_chars, checked per row after reading, so the module's is raised.
+_CSV_FIELD_LIMIT = 2**31 - 1
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
+
+
 def read_csv(path: Path) -> Iterator[Record]:
+    """Rows of a CSV/TSV file; a row with bytes that are not UTF-8, or that the csv module
+    cannot parse, is a RowError of its own (as a bad JSONL line is), not a file error."""
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: not UTF-8 text (byte at offset {exc.start})") from exc
+    csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
+    # surrogateescape keeps every undecodable byte as one marker character, so decoding
+    # never fails for the whole file and each row can be checked on its own.
+    text = path.read_bytes().decode("utf-8", "surrogateescape").removeprefix("\ufeff")
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for record in reader:
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise SourceError(f"{path}: the header row is not valid CSV ({exc})") from exc
+    if any(_UNDECODED.search(name) for name in header):
+        raise SourceError(f"{path}: the header row is not UTF-8 text; re-save the file as UTF-8")
+    while True:
+        before = reader.line_num
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if reader.line_num == before:  # the reader cannot move past it
+                raise SourceError(f"{path}: line {before + 1} is not valid CSV ({exc})") from exc
+            yield before + 1, RowError(f"row is not valid CSV: {exc}"), None
+            continue
         line = reader.line_num
         if None in record:  # more cells than header columns
             yield line, RowError("row has more cells than the header"), None
             continue
+        undecoded = _first_undecoded(record)
+        if undecoded is not None:
+            column, byte = undecoded
+            raw = delimiter.join(str(v) for v in record.values() if v is not None)
+            reason = f"row is not valid UTF-8 (byte 0x{byte:02x} in column {column!r})"
+            yield line, RowError(reason), raw.encode("utf-8", "surrogateescape").decode(
+                "utf-8", "replace"
+            )
+            continue
         yield line, {k: (v if v != "" else None) for k, v in record.items()}, None
+
+
+def _first_undecoded(record: dict[str, Any]) -> tuple[str, int] | None:
+    """(column, byte value) of the first byte in `record` that was not UTF-8, if any."""
+    for column, value in record.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            match = _UNDECODED.search(item) if isinstance(item, str) else None
+            if match:
+                return str(column), ord(match.group()) - 0xDC00
+    return None
+
+
+def named_errors(path: Path, items: Iterator[Any]) -> Iterator[Any]:
+    """`items`, with a read error part-way (a damaged Parquet page, a truncated Arrow file)
+    turned into a SourceError naming `path`; pyarrow's own message does not name the file."""
+    import pyarrow as pa
+
+    try:
+        yield from items
+    except (OSError, pa.ArrowException) as exc:
+        raise SourceError(f"{path}: cannot read past a damaged part of the file ({exc})") from exc
 
 
 def _read_arrow_batches(batches: Any) -> Iterator[Record]:
@@ -114,7 +176,7 @@ def read_parquet(path: Path) -> Iterator[Record]:
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a corrupt file
         raise SourceError(f"{path}: not a readable Parquet file ({exc})") from exc
-    yield from _read_arrow_batches(parquet.iter_batches(batch_size=65_536))
+    yield from named_errors(path, _read_arrow_batches(parquet.iter_batches(batch_size=65_536)))
 
 
 def hf_arrow_files(path: Path) -> list[tuple[str, Path]]:
@@ -139,7 +201,8 @@ def read_hf_dir(path: Path) -> Iterator[Record]:
     for split, arrow_file in files:
         count = 0
         with pa.memory_map(str(arrow_file)) as source:
-            for count, record, raw in _read_arrow_batches(pa.ipc.open_stream(source)):
+            batches = named_errors(arrow_file, _read_arrow_batches(pa.ipc.open_stream(source)))
+            for count, record, raw in batches:
                 if split and isinstance(record, dict):
                     record.setdefault("split", split)
                 yield offset + count, record, raw
