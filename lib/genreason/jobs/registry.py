@@ -25,6 +25,7 @@ from types import ModuleType
 
 KINDS: dict[str, str] = {
     "verify": "genreason.jobs.verify",
+    "grpo": "genreason.jobs.grpo",
 }
 
 
