@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("genreason.cli.demo", "build the demo database from the shipped sample"),
     "app": ("genreason.cli.app", "start the Streamlit workbench"),
     "jobs": ("genreason.cli.jobs", "list, show, stop, resume background jobs and read their logs"),
+    "eval": ("genreason.cli.eval", "evaluate a model on the paper's benchmarks, or rescore outputs"),
 }
 
 

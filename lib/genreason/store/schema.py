@@ -160,6 +160,50 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        4,
+        [
+            # Evaluation results (genreason.store.evals): runs and every scored output.
+            # One evaluation: what was scored, with which model, protocol and judge, and its summary.
+            """CREATE TABLE eval_runs (
+                id VARCHAR PRIMARY KEY,
+                benchmark VARCHAR NOT NULL,
+                model VARCHAR NOT NULL,
+                protocol VARCHAR NOT NULL,
+                judge VARCHAR NOT NULL,
+                mode VARCHAR NOT NULL,
+                backend VARCHAR,
+                source VARCHAR,
+                questions_digest VARCHAR,
+                questions INTEGER,
+                samples INTEGER,
+                accuracy DOUBLE,
+                summary JSON,
+                config JSON,
+                seconds DOUBLE,
+                job_id VARCHAR,
+                created_at TIMESTAMP DEFAULT current_timestamp
+            )""",
+            # Every scored output of a run; verdict is never NULL (no answer and undecided are wrong,
+            # `status` says which).
+            """CREATE TABLE eval_records (
+                run_id VARCHAR NOT NULL,
+                question_id VARCHAR NOT NULL,
+                sample INTEGER NOT NULL,
+                category VARCHAR,
+                reference VARCHAR,
+                prompt VARCHAR,
+                output VARCHAR,
+                extracted VARCHAR,
+                verdict BOOLEAN NOT NULL,
+                status VARCHAR NOT NULL,
+                rule VARCHAR,
+                reason VARCHAR,
+                harness_pred VARCHAR,
+                PRIMARY KEY (run_id, question_id, sample)
+            )""",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,268 @@
+"""Evaluation judges: one deterministic verdict per model output, by each benchmark's rules.
+
+Stage: evaluate (scoring). Reads (question, output) pairs, returns `Scored` rows: what was
+extracted, the verdict, its status and which rule decided. Built on the workbench's rule
+verifier (`genreason.verify.rules.verifier.RuleVerifier`, extraction in
+`genreason.verify.extract`); nothing here is random. The original scripts put a random letter
+in place of an answer they could not extract (DESIGN.md section 4); here an output without an
+answer is wrong, with status "no_answer", and one the rules cannot decide is wrong with status
+"undecided", and both are counted in the summary.
+
+Judges (the name is stored with every result):
+- "rule": the rule verifier as it is (MATH-500, GSM8K: math by equivalence).
+- "choice": multiple choice. The answer format the protocol asked for is read first (MMLU-Pro's
+  CoT prompt asks for "the answer is (X)"); it counts only when it names one option. Otherwise
+  the rule verifier judges (letters, "B) text" or an option's text).
+- "choice+harness": "choice", then where it finds no single option, MMLU-Pro's own fallbacks
+  (evaluate_from_local.py): the last "Answer: X", then the last standalone letter A-J.
+- "theoremqa": the rule verifier, then TheoremQA's typed tolerance (TIGER-AI-Lab/TheoremQA
+  utils.py `within_eps`: a number is right within 4% of the reference, lists element by
+  element); its "(a)"-style option answers by letter.
+- "bbeh": BIG-Bench Extra Hard's matching rules (google-deepmind/bbeh evaluate.py, see
+  `genreason.evaluate.bbeh_match`) on the extracted answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from genreason.evaluate.bbeh_match import bbeh_match
+from genreason.evaluate.loaders import BenchQuestion
+from genreason.judging import NO_ANSWER, Item, Judgment
+from genreason.verify.extract import extract_answer
+from genreason.verify.rules.choice import LETTERS, text_agrees
+from genreason.verify.rules.kinds import list_elements
+from genreason.verify.rules.numeric_answers import answer_number
+from genreason.verify.rules.text import normalize
+
+JUDGES = ("rule", "choice", "choice+harness", "theoremqa", "bbeh")
+DEFAULT_JUDGE = {
+    "mmlu_pro": "choice", "gpqa": "choice", "supergpqa": "choice", "theoremqa": "theoremqa",
+    "bbeh": "bbeh", "math500": "rule", "gsm8k": "rule",
+}
+THEOREMQA_REL_TOL = 0.04  # TheoremQA utils.py within_eps: eps = |gt| * 0.04
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The verdict on one output. status: correct, wrong, no_answer or undecided (the last two
+    are wrong answers too). vote_key: the answer as majority voting counts it (None: none)."""
+
+    question_id: str
+    sample: int
+    extracted: str | None
+    verdict: bool
+    status: str
+    rule: str | None
+    reason: str
+    vote_key: str | None
+
+
+def _status(verdict: bool | None, rule: str | None) -> str:
+    if verdict is True:
+        return "correct"
+    if rule in ("no_answer", "unreadable"):
+        return "no_answer"
+    return "undecided" if verdict is None else "wrong"
+
+
+def _from_judgment(q: BenchQuestion, sample: int, j: Judgment) -> Scored:
+    extracted = None if j.extracted in (None, NO_ANSWER) else j.extracted
+    parse = j.detail.get("answer") if isinstance(j.detail.get("answer"), dict) else {}
+    status = _status(j.verdict, j.rule)
+    if q.options:
+        # Multiple choice votes with the letter chosen; text naming no single option is no answer.
+        key = parse.get("letter") if parse.get("kind") == "choice" else None
+        if key is None and status == "undecided":
+            status = "no_answer"
+    else:
+        key = None if extracted is None else normalize(extracted) or extracted.strip()
+    return Scored(q.id, sample, extracted, j.verdict is True, status, j.rule, j.reason, key)
+
+
+# --- the answer format the protocol asked for ---------------------------------------------
+
+_ANSWER_IS = re.compile(r"answer is\s*:?\s*(?P<rest>[^\n]*)", re.IGNORECASE)
+_LETTER_ONLY = re.compile(r"\(?\[?(?P<letter>[A-J])\]?\)?")
+_LETTER_TEXT = re.compile(r"\(?(?P<letter>[A-J])[).:]\s+(?P<text>.+)")
+
+
+def marked_choice(output: str, options: Sequence[str]) -> tuple[str, str] | None:
+    """(letter, marker text) from the last "the answer is (X)" naming exactly one option."""
+    matches = list(_ANSWER_IS.finditer(output))
+    if not matches:
+        return None
+    rest = matches[-1].group("rest")
+    rest = re.split(r"(?<=[).\]])\s+(?=[A-Z])", rest, maxsplit=1)[0]  # "(B). Because ..."
+    text = rest.replace("**", "").replace("$", "").strip().rstrip(".").strip()
+    letters = LETTERS[: len(options)]
+    m = _LETTER_ONLY.fullmatch(text)
+    if m and m.group("letter") in letters:
+        return m.group("letter"), text
+    m = _LETTER_TEXT.fullmatch(text)
+    if m and m.group("letter") in letters and text_agrees(m.group("text"), options[letters.index(m.group("letter"))]):
+        return m.group("letter"), text
+    return None
+
+
+_HARNESS_ANSWER_COLON = re.compile(r"[aA]nswer:\s*([A-J])")
+_HARNESS_LAST_LETTER = re.compile(r"\b[A-J]\b")
+
+
+def harness_letter(output: str) -> tuple[str, str] | None:
+    """MMLU-Pro's fallbacks after "answer is (X)": an "Answer: X", else the last lone letter A-J."""
+    found = _HARNESS_ANSWER_COLON.findall(output)
+    if found:
+        return found[-1], "harness:answer_colon"
+    letters = _HARNESS_LAST_LETTER.findall(output)
+    if letters:
+        return letters[-1], "harness:last_letter"
+    return None
+
+
+def _marked(q: BenchQuestion, sample: int, output: str) -> Scored | None:
+    """The verdict from the protocol's "the answer is (X)", when it names one option."""
+    marked = marked_choice(output, q.options or ())
+    if marked is None:
+        return None
+    letter, text = marked
+    ok = letter == q.answer
+    return Scored(q.id, sample, text, ok, "correct" if ok else "wrong", "choice:answer_is",
+                  f"'the answer is {text}': chose {letter}, reference {q.answer}", letter)
+
+
+def _choice(q: BenchQuestion, sample: int, output: str, j: Judgment, harness: bool) -> Scored:
+    scored = _from_judgment(q, sample, j)
+    if harness and scored.status in ("no_answer", "undecided"):
+        found = harness_letter(output)
+        if found is not None and found[0] in LETTERS[: len(q.options or ())]:
+            letter, rule = found
+            ok = letter == q.answer
+            return Scored(q.id, sample, letter, ok, "correct" if ok else "wrong", rule,
+                          f"MMLU-Pro fallback {rule.split(':')[1]}: chose {letter}, reference {q.answer}", letter)
+    return scored
+
+
+# --- TheoremQA ----------------------------------------------------------------------------
+
+_OPTION = re.compile(r"^\(?(?P<letter>[a-e])\)?(?:[.:)]|\s|$)", re.IGNORECASE)
+
+
+def _within(pred: float, gt: float) -> bool:
+    return abs(pred - gt) <= abs(gt) * THEOREMQA_REL_TOL
+
+
+def _number(text: str) -> float | None:
+    n, _how = answer_number(text)
+    return None if n is None else float(n.value)
+
+
+def theoremqa_tolerance(q: BenchQuestion, extracted: str) -> tuple[bool, str] | None:
+    """TheoremQA's typed comparison of an answer the rules did not accept; None: not applicable."""
+    if q.answer_type in ("Integer", "Float"):
+        pred, gt = _number(extracted), _number(q.answer)
+        if pred is None or gt is None:
+            return None
+        return _within(pred, gt), f"{pred:g} vs {gt:g} (TheoremQA: within 4%)"
+    if q.answer_type == "List":
+        try:
+            ref = [float(v) for v in json.loads(q.answer)]
+        except (ValueError, TypeError):
+            return None
+        items, _ = list_elements(extracted)
+        preds = [_number(x) for x in items]
+        if len(preds) != len(ref) or any(p is None for p in preds):
+            return False, f"{len(items)} values for a list of {len(ref)}"
+        ok = all(_within(p, g) for p, g in zip(preds, ref, strict=True))
+        return ok, "each element within 4% (TheoremQA)" if ok else "an element is off by more than 4%"
+    return None
+
+
+def _theoremqa(q: BenchQuestion, sample: int, j: Judgment) -> Scored:
+    scored = _from_judgment(q, sample, j)
+    if scored.extracted is None or scored.verdict:
+        return scored
+    if q.answer_type == "Multiple Choice":  # TheoremQA's options are "(a)".."(d)" in the question
+        m, r = _OPTION.match(scored.extracted.strip()), _OPTION.match(q.answer.strip())
+        if m is None or r is None:
+            return scored
+        ok = m.group("letter").lower() == r.group("letter").lower()
+        return Scored(q.id, sample, scored.extracted, ok, "correct" if ok else "wrong", "theoremqa:option",
+                      f"option ({m.group('letter').lower()}) vs {q.answer}", m.group("letter").lower())
+    typed = theoremqa_tolerance(q, scored.extracted)
+    if typed is None:
+        return scored
+    ok, why = typed
+    return Scored(q.id, sample, scored.extracted, ok, "correct" if ok else "wrong",
+                  "theoremqa:tolerance", why, scored.vote_key)
+
+
+def _bbeh(q: BenchQuestion, sample: int, output: str) -> Scored:
+    ex = extract_answer(output)
+    if ex.answer is None:
+        return Scored(q.id, sample, None, False, "no_answer", "no_answer", "no answer found in the response", None)
+    ok, prediction = bbeh_match(ex.answer, q.answer)
+    return Scored(q.id, sample, ex.answer, ok, "correct" if ok else "wrong", "bbeh:" + ex.method,
+                  f"{prediction!r} {'matches' if ok else 'does not match'} {q.answer!r} (BBEH rules)", prediction)
+
+
+def score_outputs(
+    questions: Sequence[BenchQuestion],
+    outputs: Sequence[tuple[str, int, str]],
+    judge: str,
+    *,
+    answer_marker: str = "boxed",
+    verifier: Any = None,
+) -> list[Scored]:
+    """Judge (question_id, sample, output) triples with judge `judge`, in input order.
+
+    verifier: the rule verifier to use (its worker pool is reused across calls); built for
+    this call and closed after it when None.
+    """
+    if judge not in JUDGES:
+        raise ValueError(f"unknown judge {judge!r}; choose one of {', '.join(JUDGES)}")
+    by_id = {q.id: q for q in questions}
+    missing = [qid for qid, _, _ in outputs if qid not in by_id]
+    if missing:
+        raise ValueError(f"{len(missing)} outputs name questions not in the benchmark, e.g. {missing[0]!r}")
+    if judge == "bbeh":
+        return [_bbeh(by_id[qid], s, out) for qid, s, out in outputs]
+    if judge.startswith("choice") and any(not by_id[qid].options for qid, _, _ in outputs):
+        raise ValueError(f"judge {judge!r} needs multiple-choice questions with options")
+    is_choice = judge.startswith("choice")
+    done: dict[int, Scored] = {}
+    if is_choice and answer_marker == "answer_is":  # the format the prompt asked for comes first
+        for i, (qid, s, out) in enumerate(outputs):
+            marked = _marked(by_id[qid], s, out if isinstance(out, str) else "")
+            if marked is not None:
+                done[i] = marked
+    todo = [i for i in range(len(outputs)) if i not in done]
+    items = [
+        Item(question=q.question, reference=q.answer, response=out if isinstance(out, str) else "",
+             answer_type=q.answer_type, options=q.options, item_id=f"{qid}#{s}")
+        for qid, s, out in (outputs[i] for i in todo) for q in (by_id[qid],)
+    ]
+    own = verifier is None and bool(items)
+    if own:
+        from genreason.verify.rules.verifier import RuleVerifier
+
+        verifier = RuleVerifier()
+    try:
+        judgments = verifier.verify_batch(items) if items else []
+    finally:
+        if own:
+            verifier.close()
+    for i, j in zip(todo, judgments, strict=True):
+        qid, s, out = outputs[i]
+        q = by_id[qid]
+        if is_choice:
+            done[i] = _choice(q, s, out if isinstance(out, str) else "", j, harness=judge == "choice+harness")
+        elif judge == "theoremqa":
+            done[i] = _theoremqa(q, s, j)
+        else:
+            done[i] = _from_judgment(q, s, j)
+    return [done[i] for i in range(len(outputs))]

@@ -1,0 +1,95 @@
+"""Existing model outputs in their own formats, matched to benchmark questions for rescoring.
+
+Stage: evaluate (input for `rescore`). Reads a JSONL/JSON/CSV/Parquet file of outputs and
+returns `OutputRow`s naming the question each answers. Recognised, by field names:
+
+- MMLU-Pro's result files (TIGER-AI-Lab/MMLU-Pro eval_results): `question_id`,
+  `generated_text`, and `pred`, the letter its harness extracted (kept as `harness_pred` so
+  our verdicts can be compared with it);
+- TheoremQA's output files: `question`, `solution`, `pred` (matched to questions by text);
+- generic rows: a question id (`question_id` or `id`) and the output (`output`, `response`,
+  `completion`, `generated_text` or `solution`), optionally `sample`; or `outputs`/`responses`,
+  a list of several samples of one question.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from genreason.evaluate.loaders import BenchmarkFileError, BenchQuestion, _records
+
+OUTPUT_FIELDS = ("output", "response", "completion", "generated_text", "solution")
+LIST_FIELDS = ("outputs", "responses", "completions")
+ID_FIELDS = ("question_id", "id")
+
+
+@dataclass(frozen=True)
+class OutputRow:
+    """One output to score. harness_pred: the answer the outputs' own harness extracted, if
+    the file records one (None where it did not, or did not say)."""
+
+    question_id: str
+    sample: int
+    output: str
+    prompt: str | None = None
+    harness_pred: str | None = None
+    line: int = 0
+
+
+def _question_key(benchmark: str, raw: Any) -> str:
+    text = str(raw).strip()
+    return text if text.startswith(f"{benchmark}:") else f"{benchmark}:{text}"
+
+
+def _by_text(questions: Sequence[BenchQuestion]) -> dict[str, str]:
+    return {" ".join(q.question.split()): q.id for q in questions}
+
+
+def read_outputs(
+    path: str | os.PathLike[str], benchmark: str, questions: Sequence[BenchQuestion]
+) -> list[OutputRow]:
+    """The outputs in `path`, each tied to one of `questions` (BenchmarkFileError otherwise)."""
+    file = Path(path)
+    if not file.exists():
+        raise BenchmarkFileError(f"outputs file {file} does not exist")
+    ids = {q.id for q in questions}
+    texts: dict[str, str] | None = None
+    rows: list[OutputRow] = []
+    seen: dict[str, int] = {}
+    for line, record in _records(file):
+        where = f"{file}:{line}"
+        raw_id = next((record[f] for f in ID_FIELDS if record.get(f) is not None), None)
+        if raw_id is not None:
+            qid = _question_key(benchmark, raw_id)
+        elif record.get("question"):
+            texts = texts if texts is not None else _by_text(questions)
+            qid = texts.get(" ".join(str(record["question"]).split()), "")
+            if not qid:
+                raise BenchmarkFileError(f"{where}: its question text matches no {benchmark} question")
+        else:
+            raise BenchmarkFileError(f"{where}: no question id ({'/'.join(ID_FIELDS)}) or question text")
+        if qid not in ids:
+            raise BenchmarkFileError(f"{where}: question {qid!r} is not in the {benchmark} questions")
+        many = next((record[f] for f in LIST_FIELDS if isinstance(record.get(f), list)), None)
+        texts_here = many if many is not None else [next((record[f] for f in OUTPUT_FIELDS if f in record), None)]
+        if texts_here == [None]:
+            raise BenchmarkFileError(f"{where}: no output field ({'/'.join(OUTPUT_FIELDS + LIST_FIELDS)})")
+        pred = record.get("pred")
+        for text in texts_here:
+            sample = int(record["sample"]) if many is None and record.get("sample") is not None else seen.get(qid, 0)
+            seen[qid] = max(seen.get(qid, 0), sample + 1)
+            rows.append(OutputRow(
+                question_id=qid, sample=sample, output=text if isinstance(text, str) else "",
+                prompt=record.get("prompt") if isinstance(record.get("prompt"), str) else None,
+                harness_pred=None if pred is None or many is not None else str(pred), line=line,
+            ))
+    if not rows:
+        raise BenchmarkFileError(f"{file} holds no outputs")
+    keys = [(r.question_id, r.sample) for r in rows]
+    if len(set(keys)) != len(keys):
+        raise BenchmarkFileError(f"{file}: some (question, sample) pair appears twice")
+    return rows
