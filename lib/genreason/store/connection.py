@@ -92,17 +92,50 @@ def connect(
         path.parent.mkdir(parents=True, exist_ok=True)
     con = _open(path, read_only, timeout_s)
     try:
+        version = check_store(con, path)
         if not read_only:
             migrate(con)
-        elif current_version(con) != LATEST_VERSION:
+        elif version != LATEST_VERSION:
             raise StoreError(
-                f"database {path} has schema version {current_version(con)}, this genreason "
+                f"database {path} has schema version {version}, this genreason "
                 f"expects {LATEST_VERSION}: any writing command (such as `genreason ingest`) "
                 "migrates it"
             )
         yield con
     finally:
         con.close()
+
+
+class StoreTooNewError(StoreError):
+    """The database was written by a newer genreason (a schema version we do not know)."""
+
+
+class NotAStoreError(StoreError):
+    """The file is a DuckDB database, but not one genreason created."""
+
+
+def check_store(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """The schema version of `con`, after refusing, before anything is written, a database
+    from a newer genreason or a DuckDB file of someone else's (tables, no schema_version)."""
+    version = current_version(con)
+    if version > LATEST_VERSION:
+        raise StoreTooNewError(
+            f"database {path} has schema version {version}, newer than this genreason knows "
+            f"({LATEST_VERSION}): it was written by a newer genreason. Upgrade genreason to "
+            "open it (nothing was changed), or choose another database file."
+        )
+    if version == 0:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "ORDER BY table_name LIMIT 6").fetchall()]
+        if tables:
+            listed = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+            raise NotAStoreError(
+                f"{path} is a DuckDB database but not a genreason store (it has tables {listed} "
+                "and no schema_version); it was left untouched. Give a new file name or a "
+                "genreason database."
+            )
+    return version
 
 
 _IN_TRANSACTION: set[int] = set()  # ids of connections inside `transaction`
@@ -128,11 +161,31 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             "WHERE key = 'data_version'"
         )
         con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback(con, exc)
+        if isinstance(exc, duckdb.Error) and _disk_full(exc):
+            raise StoreError(
+                f"the disk holding the database is full, so nothing of this write was stored "
+                f"(the store is as it was): {exc}. Free some space and run it again."
+            ) from exc
         raise
     finally:
         _IN_TRANSACTION.discard(id(con))
+
+
+def _disk_full(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "no space left" in text or "enospc" in text or "disk is full" in text
+
+
+def _rollback(con: duckdb.DuckDBPyConnection, cause: BaseException) -> None:
+    """Roll back after `cause`; when DuckDB already ended the transaction (a failed COMMIT,
+    a full disk), the ROLLBACK's own error ("no transaction is active") must not replace the
+    real one, so it is logged and `cause` goes on up."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error as exc:
+        log.debug("rollback after %s failed: %s", type(cause).__name__, exc)
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
