@@ -26,6 +26,8 @@ from types import ModuleType
 KINDS: dict[str, str] = {
     "verify": "genreason.jobs.verify",
     "grpo": "genreason.jobs.grpo",
+    "verifier-sft": "genreason.jobs.verifier_sft",
+    "eval": "genreason.jobs.eval",
 }
 
 
