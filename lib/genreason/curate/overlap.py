@@ -35,6 +35,9 @@ class DedupStageConfig:
     """Duplicate detection (the fields of curate.dedup.DedupConfig)."""
 
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    # A near duplicate whose reference answer differs from its representative's is another
+    # question ("integral of sin^2 x" vs "of sec^2 x" share most shingles): kept, and said so.
+    same_answer: bool = True
 
 
 class DedupStage(BaseStage):
@@ -44,12 +47,19 @@ class DedupStage(BaseStage):
     batch_size = 0  # all rows at once: duplicates are found across the whole input
 
     def process(self, rows: Sequence[Row]) -> list[Outcome]:
+        from genreason.curate.dedup import normalize_text
+
         decisions = {d.id: d for d in find_duplicate_rows(rows, self.config.dedup)}
+        answers = {str(r["id"]): normalize_text(str(r.get("answer") or "")) for r in rows}
         representatives = {d.duplicate_of for d in decisions.values() if not d.kept}
         out = []
         for row in rows:
             d = decisions[str(row["id"])]
-            if d.kept:
+            if (not d.kept and d.kind == "near" and self.config.same_answer
+                    and answers[d.id] != answers.get(str(d.duplicate_of))):
+                out.append(Outcome(d.id, True, "similar text, different answer", {
+                    "similar_to": d.duplicate_of, "similarity": d.similarity}))
+            elif d.kept:
                 out.append(Outcome(d.id, True, "representative" if d.id in representatives else "unique"))
             else:
                 out.append(Outcome(d.id, False, "duplicate", {
