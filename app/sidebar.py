@@ -9,7 +9,6 @@ whoever started the app, is always allowed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -34,13 +33,19 @@ def verdict_text(verdict: bool | None, *, color: bool = True) -> str:
 
 
 def _choose_db(text: str) -> tuple[str | None, str]:
-    default = default_db_path().expanduser().resolve()
-    if not text.strip() or Path(text).expanduser().resolve() == default:
-        return str(default), ""
+    """The database file for a typed path, or None and why not (never an exception)."""
+    if not text.strip():
+        return None, (f"no database file given: type one, e.g. {default_db_path()} "
+                      "(the default)")
     try:
-        return str(confine_path(text, allowed_roots())), ""
+        default = default_db_path().expanduser().resolve()
+        chosen = confine_path(text, [*allowed_roots(), default.parent])
     except PathNotAllowedError as exc:
         return None, str(exc)
+    if chosen.is_dir():
+        return None, (f"{text} is a folder; give a database file inside it, e.g. "
+                      f"{chosen / 'genreason.duckdb'}")
+    return str(chosen), ""
 
 
 def render() -> None:

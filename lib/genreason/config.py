@@ -1,7 +1,7 @@
 """Where things live: the database file, run folders and caches.
 
 Environment variables are only for machine knobs: GENREASON_DB (database file),
-GENREASON_DATA (data folder), GENREASON_LOCK_TIMEOUT (seconds to wait for a locked database).
+GENREASON_DATA (data folder; default the repository's data/), GENREASON_LOCK_TIMEOUT (seconds to wait for a locked database).
 """
 
 from __future__ import annotations
@@ -13,9 +13,20 @@ DEFAULT_DATA_DIR = Path("data")
 DEFAULT_DB_NAME = "genreason.duckdb"
 
 
+def repo_root() -> Path | None:
+    """The checkout this package runs from (editable install), or None when installed."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "pyproject.toml").is_file() and (root / "lib" / "genreason").is_dir() else None
+
+
 def data_dir() -> Path:
-    """The data folder: $GENREASON_DATA, else ./data."""
-    return Path(os.environ.get("GENREASON_DATA", DEFAULT_DATA_DIR))
+    """The data folder: $GENREASON_DATA, else the repository's data/ (whatever the current
+    folder), else ./data for an installed package."""
+    env = os.environ.get("GENREASON_DATA")
+    if env:
+        return Path(env)
+    root = repo_root()
+    return root / DEFAULT_DATA_DIR if root is not None else DEFAULT_DATA_DIR
 
 
 def default_db_path() -> Path:

@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from genreason.config import data_dir
+from genreason.config import data_dir, default_db_path
 
 ALLOWED_ROOTS_ENV = "GENREASON_ALLOWED_ROOTS"
 
@@ -24,22 +24,40 @@ class PathNotAllowedError(ValueError):
 
 
 def allowed_roots(extra: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
-    """The data folder, each folder in $GENREASON_ALLOWED_ROOTS, then `extra`; resolved."""
+    """The data folder (the repository's data/ unless $GENREASON_DATA says otherwise), the
+    folder of the database the operator chose ($GENREASON_DB or --db), each folder in
+    $GENREASON_ALLOWED_ROOTS, then `extra`; resolved."""
     raw: list[str | os.PathLike[str]] = [data_dir()]
+    if os.environ.get("GENREASON_DB"):
+        raw.append(default_db_path().expanduser().parent)
     raw += [part for part in os.environ.get(ALLOWED_ROOTS_ENV, "").split(os.pathsep) if part.strip()]
     raw += list(extra)
     roots: list[Path] = []
     for root in raw:
-        resolved = Path(root).expanduser().resolve()
+        try:
+            resolved = _resolve(root)
+        except PathNotAllowedError:
+            continue  # a root that cannot be resolved admits nothing
         if resolved not in roots:
             roots.append(resolved)
     return roots
 
 
+def _resolve(path: str | os.PathLike[str]) -> Path:
+    """`path` with ~ and symlinks resolved; PathNotAllowedError for a loop or a bad name."""
+    try:
+        return Path(path).expanduser().resolve()
+    except RuntimeError as exc:  # Python 3.11-3.12 raise RuntimeError on a symlink loop
+        raise PathNotAllowedError(f"{os.fspath(path)!r} cannot be resolved: {exc}") from None
+    except (OSError, ValueError) as exc:
+        raise PathNotAllowedError(f"{os.fspath(path)!r} cannot be resolved: {exc}") from None
+
+
 def confine_path(path: str | os.PathLike[str], roots: Sequence[str | os.PathLike[str]]) -> Path:
     """`path` resolved (symlinks and '..' followed), if it lies inside one of `roots`.
 
-    Relative paths are taken from the current folder, as a shell would. Raises
+    Relative paths are taken from the current folder, as a shell would. A symlink loop or a
+    name the system refuses is refused too (PathNotAllowedError, never a traceback). Raises
     PathNotAllowedError with the allowed roots and how to add one otherwise.
     """
     text = os.fspath(path)
@@ -47,8 +65,8 @@ def confine_path(path: str | os.PathLike[str], roots: Sequence[str | os.PathLike
         raise PathNotAllowedError("empty path")
     if "\0" in text:
         raise PathNotAllowedError("path contains a NUL character")
-    resolved = Path(text).expanduser().resolve()
-    resolved_roots = [Path(r).expanduser().resolve() for r in roots]
+    resolved = _resolve(text)
+    resolved_roots = [_resolve(r) for r in roots]
     for root in resolved_roots:
         if resolved == root or resolved.is_relative_to(root):
             return resolved

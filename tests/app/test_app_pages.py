@@ -300,3 +300,24 @@ def test_sidebar_says_when_the_api_key_is_withheld(
     at.run()
     assert not at.exception
     assert ("No API key is sent to this host" in texts(at.sidebar.caption)) is withheld
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("nul\0byte.duckdb", "NUL"),
+    ("LOOP/x.duckdb", "cannot be resolved"),
+    ("", "no database file given"),
+    ("FOLDER", "is a folder"),
+])
+def test_bad_sidebar_paths_are_messages_not_tracebacks(
+    sample_db: Path, app_env: Path, typed: str, message: str
+) -> None:
+    (app_env / "l1").symlink_to(app_env / "l2")
+    (app_env / "l2").symlink_to(app_env / "l1")
+    (app_env / "folder").mkdir()
+    typed = typed.replace("LOOP", str(app_env / "l1")).replace("FOLDER", str(app_env / "folder"))
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60)
+    at.session_state["db_path"] = typed
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert message in texts(at.sidebar.error)
+    assert "Choose a database file" in texts(at.warning)

@@ -56,3 +56,33 @@ def test_allowed_roots_are_the_data_folder_and_the_environment(
     assert allowed_roots() == [tmp_path / "data"]
     with pytest.raises(PathNotAllowedError, match="GENREASON_ALLOWED_ROOTS"):
         confine_path(tmp_path / "a" / "x", allowed_roots())
+
+
+def test_a_symlink_loop_is_refused_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(PathNotAllowedError, match="cannot be resolved"):
+        confine_path(tmp_path / "a" / "x.duckdb", [tmp_path])
+
+
+def test_the_data_folder_is_the_repositorys_whatever_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from genreason.config import data_dir, repo_root
+
+    monkeypatch.delenv("GENREASON_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    repo = Path(__file__).resolve().parents[2]
+    assert repo_root() == repo
+    assert data_dir() == repo / "data"
+    assert allowed_roots()[0] == (repo / "data").resolve()
+
+
+def test_the_folder_of_the_chosen_database_is_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GENREASON_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("GENREASON_DB", str(tmp_path / "elsewhere" / "main.duckdb"))
+    monkeypatch.delenv("GENREASON_ALLOWED_ROOTS", raising=False)
+    beside = tmp_path / "elsewhere" / "copy.duckdb"
+    assert confine_path(beside, allowed_roots()) == beside
