@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "snapshot": ("genreason.cli.snapshot", "freeze kept questions; list, show, export (parquet, jsonl, hf, verl)"),
     "demo": ("genreason.cli.demo", "build the demo database from the shipped sample"),
     "app": ("genreason.cli.app", "start the Streamlit workbench"),
+    "train": ("genreason.cli.train", "start a GRPO or compact-verifier training job"),
     "jobs": ("genreason.cli.jobs", "list, show, stop, resume background jobs and read their logs"),
     "eval": ("genreason.cli.eval", "evaluate a model on the paper's benchmarks, or rescore outputs"),
 }
