@@ -7,8 +7,8 @@ the benchmark item id, the overlap and the number of shared n-grams. The curatio
 `find_contamination`; `bench/bench_dedup.py` measures it on 1M rows.
 
 How it decides
-1. Texts are split into segments: lines, and answer options (leading labels "A." / "(b)"
-   removed), each tokenised by `genreason.curate.dedup.tokens` (case, Unicode, whitespace,
+1. Texts are split into segments: the question body (line breaks are only whitespace), and
+   each answer option (leading labels "A." / "(b)" removed), each tokenised by `genreason.curate.dedup.tokens` (case, Unicode, whitespace,
    punctuation and LaTeX spacing do not matter). N-grams never cross a segment, so reordered
    options change nothing; a segment shorter than n is one gram of its own.
 2. Candidates: a row and a benchmark item that share a word 8-gram (or a whole segment of 4-7
@@ -16,7 +16,10 @@ How it decides
    items are boilerplate ("which of the following is the") and do not make candidates.
 3. Overlap: the share of tokens covered by shared grams, on the item's side and on the row's,
    whichever is higher (a row containing a whole item, or a row that is a piece of a long BBEH
-   input). Contaminated when overlap >= `threshold` (0.5).
+   input). When the row carries the item's whole set of options (at least `min_options`, any
+   order), the share of the item's question words found in the row's question counts too: a
+   reworded multiple-choice question keeps its options. Contaminated when overlap >=
+   `threshold` (0.5).
 
 Why 8-grams and token coverage. GPT-3 (Brown et al. 2020, app. C) flagged any shared 13-gram;
 open-r1's decontamination uses 8-grams; Cosmopedia (HF 2024) 10-grams, then a difflib ratio
@@ -41,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from genreason.curate.dedup import TokenHasher, ngram_hashes, tokens
+from genreason.curate.dedup import TokenHasher, ngram_hashes, normalize_text, stable_hash, tokens
 from genreason.ingest.formats import RowError, detect_format
 from genreason.ingest.readers import read_records
 
@@ -72,6 +75,7 @@ class DecontaminateConfig:
     threshold: float = 0.5  # share of tokens covered by shared grams (item's or row's side)
     min_segment_tokens: int = 4  # shorter segments (e.g. options "4", "True") make no candidates
     max_items_per_gram: int = 5  # grams in more benchmark items are boilerplate
+    min_options: int = 4  # a row with this many options, the same set as an item's, is its candidate
     max_candidates: int = 3  # benchmark items scored per row (those sharing the most grams)
     chunk_rows: int = 50_000  # rows tokenised at a time (bounds memory)
 
@@ -80,8 +84,8 @@ class DecontaminateConfig:
             raise ValueError(f"DecontaminateConfig.n must be >= 2, got {self.n}")
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"DecontaminateConfig.threshold must be in (0, 1], got {self.threshold}")
-        if min(self.min_segment_tokens, self.max_items_per_gram, self.max_candidates, self.chunk_rows) < 1:
-            raise ValueError("DecontaminateConfig: min_segment_tokens, max_items_per_gram, max_candidates and chunk_rows must be >= 1")
+        if min(self.min_segment_tokens, self.max_items_per_gram, self.min_options, self.max_candidates, self.chunk_rows) < 1:
+            raise ValueError("DecontaminateConfig: min_segment_tokens, max_items_per_gram, min_options, max_candidates and chunk_rows must be >= 1")
 
 
 @dataclass(frozen=True)
@@ -145,15 +149,30 @@ def load_benchmark(path: str | Path, name: str | None = None) -> list[BenchmarkI
 
 
 def segments(text: str, options: Iterable[str] = ()) -> list[str]:
-    """Lines and options, option labels removed: the spans n-grams stay inside."""
-    parts = []
+    """The question body (first, maybe empty), then each option, labels removed: the spans
+    n-grams stay inside.
+
+    Line breaks inside the body are only whitespace (web text is hard-wrapped anywhere); a line
+    that starts with an option label ("A.", "(b)") or an inline "(C) " starts a new segment.
+    """
+    parts: list[str] = []
+    body: list[str] = []
+    in_options = False
     for line in text.splitlines():
-        for piece in _INLINE_OPTION.split(line):
-            piece = _OPTION_LABEL.sub("", piece).strip()
-            if piece:
-                parts.append(piece)
-    parts.extend(o.strip() for o in options if o.strip())
-    return parts
+        pieces = _INLINE_OPTION.split(line)
+        for k, piece in enumerate(pieces):
+            labelled = _OPTION_LABEL.match(piece) is not None
+            if labelled and (k > 0 or in_options or not body or _OPTION_LABEL.match(line)):
+                in_options = True
+                parts.append(_OPTION_LABEL.sub("", piece).strip())
+            elif in_options and k == 0 and parts:
+                parts[-1] = f"{parts[-1]} {piece.strip()}"  # an option wrapped onto the next line
+            else:
+                body.append(piece.strip())
+    segs = [" ".join(b for b in body if b)]  # always first, even when empty
+    segs.extend(p for p in parts if p)
+    segs.extend(o.strip() for o in options if o.strip())
+    return segs
 
 
 @dataclass
@@ -174,7 +193,11 @@ def _grams(texts: Sequence[Sequence[str]], hasher: TokenHasher, config: Decontam
     seg_owner: list[int] = []
     seg_offset: list[int] = []  # token offset of the segment inside its text
     tokens_of = np.zeros(len(texts), dtype=np.int64)
+    set_owner, set_hash = [], []
     for i, segs in enumerate(texts):
+        if len(segs) > config.min_options:  # the body plus this many options
+            set_owner.append(i)
+            set_hash.append(stable_hash("\x1f".join(sorted(normalize_text(o) for o in segs[1:]))))
         for seg in segs:
             toks = tokens(seg)
             if not toks:
@@ -191,8 +214,17 @@ def _grams(texts: Sequence[Sequence[str]], hasher: TokenHasher, config: Decontam
     seg_len = np.diff(starts)[seg_of]
     first = np.arange(len(hashes)) - gram_starts[:-1][seg_of] + np.array(seg_offset, dtype=np.int64)[seg_of]
     width = np.minimum(seg_len, config.n)
-    return _Grams(hashes, np.array(seg_owner, dtype=np.int64)[seg_of], first, width,
-                  seg_len >= min(config.min_segment_tokens, config.n), tokens_of)
+    owner = np.array(seg_owner, dtype=np.int64)[seg_of]
+    strong = seg_len >= min(config.min_segment_tokens, config.n)
+    if set_owner:  # one extra gram per text for its set of options: it covers no tokens itself
+        extra = len(set_owner)
+        order = np.argsort(np.concatenate([owner, set_owner]), kind="stable")
+        hashes = np.concatenate([hashes, np.array(set_hash, dtype=np.uint64)])[order]
+        owner = np.concatenate([owner, set_owner])[order]
+        first = np.concatenate([first, np.zeros(extra, dtype=np.int64)])[order]
+        width = np.concatenate([width, np.zeros(extra, dtype=np.int64)])[order]
+        strong = np.concatenate([strong, np.ones(extra, dtype=bool)])[order]
+    return _Grams(hashes, owner, first, width, strong, tokens_of)
 
 
 def _coverage(g: _Grams, idx: np.ndarray, matched: np.ndarray, total: int) -> float:
@@ -243,7 +275,8 @@ class BenchmarkIndex:
         return out
 
     def _check_chunk(self, ids: Sequence[str], texts: Sequence[str]) -> list[ContaminationDecision]:
-        rows = _grams([segments(t) for t in texts], self._hasher, self.config)
+        segs = [segments(t) for t in texts]
+        rows = _grams(segs, self._hasher, self.config)
         out = [ContaminationDecision(id=i, contaminated=False) for i in ids]
         if not len(rows.hashes) or not len(self._keys):
             return out
@@ -266,21 +299,29 @@ class BenchmarkIndex:
             if seen.get(r, 0) >= self.config.max_candidates:
                 continue
             seen[r] = seen.get(r, 0) + 1
-            decision = self._score(ids[r], rows, row_starts, r, item, int(counts[k]))
+            decision = self._score(ids[r], segs[r][0], rows, row_starts, r, item, int(counts[k]))
             best = out[r]
             if decision.overlap > best.overlap:
                 out[r] = decision
         return out
 
-    def _score(self, row_id: str, rows: _Grams, row_starts: np.ndarray, r: int, item: int, shared: int) -> ContaminationDecision:
+    def _score(self, row_id: str, body: str, rows: _Grams, row_starts: np.ndarray, r: int, item: int,
+               shared: int) -> ContaminationDecision:
         g = self.grams
         item_idx = np.arange(self._item_starts[item], self._item_starts[item + 1])
         row_idx = np.arange(row_starts[r], row_starts[r + 1])
         item_hashes, row_hashes = g.hashes[item_idx], rows.hashes[row_idx]
-        item_cov = _coverage(g, item_idx, np.isin(item_hashes, row_hashes), int(g.tokens_of[item]))
+        item_hit = np.isin(item_hashes, row_hashes)
+        item_cov = _coverage(g, item_idx, item_hit, int(g.tokens_of[item]))
         row_cov = _coverage(rows, row_idx, np.isin(row_hashes, item_hashes), int(rows.tokens_of[r]))
-        overlap = round(max(item_cov, row_cov), 4)
+        overlap = max(item_cov, row_cov)
         it = self.items[item]
+        if (item_hit & (g.width[item_idx] == 0)).any():
+            # same option set: a reworded question with the item's options is the item when most
+            # of the item's question words are still there (in any order)
+            words = set(tokens(it.question))
+            overlap = max(overlap, len(words & set(tokens(body))) / max(1, len(words)))
+        overlap = round(overlap, 4)
         return ContaminationDecision(id=row_id, contaminated=overlap >= self.config.threshold,
                                      benchmark=it.benchmark, item_id=it.item_id, overlap=overlap,
                                      shared_ngrams=shared)
@@ -290,3 +331,17 @@ def find_contamination(ids: Sequence[str], texts: Sequence[str], benchmarks: Seq
                        config: DecontaminateConfig | None = None) -> list[ContaminationDecision]:
     """Check rows against benchmark items in one call (builds a `BenchmarkIndex`)."""
     return BenchmarkIndex(benchmarks, config).check(ids, texts)
+
+
+def question_segments_text(question: str, options: Sequence[str] | None = None) -> str:
+    """A question and its options as one text for `check` (options on their own lines)."""
+    return "\n".join([question, *(options or ())])
+
+
+def find_contamination_rows(rows: Sequence[Mapping[str, Any]], index: BenchmarkIndex) -> list[ContaminationDecision]:
+    """`index.check` over stored question rows (keys `id`, `question`, optional `options`)."""
+    for i, r in enumerate(rows):
+        if not isinstance(r.get("question"), str) or r.get("id") is None:
+            raise ValueError(f"find_contamination_rows: row {i} needs an 'id' and a text 'question'")
+    return index.check([str(r["id"]) for r in rows],
+                       [question_segments_text(r["question"], r.get("options")) for r in rows])

@@ -38,8 +38,9 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -153,7 +154,8 @@ class DedupConfig:
     """How duplicates are found; see the module docstring for why these defaults."""
 
     threshold: float = 0.7  # Jaccard of word shingle sets a near duplicate must reach
-    shingle: int = 2  # words per shingle
+    shingle: int = 1  # words per shingle (1: the set of words)
+    min_tokens: int = 8  # shorter texts are only ever exact duplicates
     num_perm: int = 64  # MinHash permutations
     bands: int = 16  # LSH bands (num_perm must divide into them)
     near: bool = True  # False: exact (normalised) duplicates only
@@ -172,8 +174,8 @@ class DedupConfig:
             raise ValueError(f"DedupConfig.num_perm ({self.num_perm}) must be a positive multiple of bands ({self.bands})")
         if self.keep not in ("first", "lowest_id"):
             raise ValueError(f"DedupConfig.keep must be 'first' or 'lowest_id', got {self.keep!r}")
-        if self.max_bucket_pairs < 1 or self.chunk_rows < 1:
-            raise ValueError("DedupConfig.max_bucket_pairs and chunk_rows must be >= 1")
+        if self.max_bucket_pairs < 1 or self.chunk_rows < 1 or self.min_tokens < 1:
+            raise ValueError("DedupConfig.max_bucket_pairs, chunk_rows and min_tokens must be >= 1")
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,7 @@ class _Shingled:
     starts: np.ndarray
     signature: np.ndarray
     exact: np.ndarray
+    length: np.ndarray  # tokens per row
 
     def row(self, i: int) -> np.ndarray:
         return self.grams[self.starts[i]:self.starts[i + 1]]
@@ -202,7 +205,7 @@ class _Shingled:
 
 def _shingle(texts: Sequence[str], config: DedupConfig) -> _Shingled:
     hasher = TokenHasher()
-    grams, starts, sigs, exact = [], [np.zeros(1, dtype=np.int64)], [], []
+    grams, starts, sigs, exact, length = [], [np.zeros(1, dtype=np.int64)], [], [], []
     offset = 0
     for lo in range(0, len(texts), config.chunk_rows):
         flat: list[int] = []
@@ -210,6 +213,7 @@ def _shingle(texts: Sequence[str], config: DedupConfig) -> _Shingled:
         for text in texts[lo:lo + config.chunk_rows]:
             toks = tokens(text)
             exact.append(stable_hash(" ".join(toks)))
+            length.append(len(toks))
             sigs.append(stable_hash(" ".join(math_signature(toks))) if config.match_numbers else 0)
             flat.extend(hasher.hashes(toks) if toks else [0])  # an empty text is one empty token
             tok_starts.append(len(flat))
@@ -218,7 +222,8 @@ def _shingle(texts: Sequence[str], config: DedupConfig) -> _Shingled:
         starts.append(gs[1:] + offset)
         offset += len(g)
     return _Shingled(np.concatenate(grams), np.concatenate(starts),
-                     np.array(sigs, dtype=np.uint64), np.array(exact, dtype=np.uint64))
+                     np.array(sigs, dtype=np.uint64), np.array(exact, dtype=np.uint64),
+                     np.array(length, dtype=np.int64))
 
 
 def minhash_signatures(grams: np.ndarray, starts: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
@@ -306,7 +311,7 @@ def find_duplicates(ids: Sequence[str], texts: Sequence[str], config: DedupConfi
     kind = np.where(parent == np.arange(n), "", "exact").astype(object)
 
     if config.near:
-        reps = np.nonzero(group_rep == np.arange(n))[0]
+        reps = np.nonzero((group_rep == np.arange(n)) & (sh.length >= config.min_tokens))[0]
         sigs = minhash_signatures(sh.grams, sh.starts, config.num_perm, config.seed)[reps]
         pairs = reps[lsh_candidates(sigs, sh.signature[reps], config.bands, config.max_bucket_pairs)]
         log.info("dedup: %d rows, %d exact groups, %d LSH candidate pairs", n, len(reps), len(pairs))
@@ -348,3 +353,12 @@ def question_text(question: str, options: Sequence[str] | None = None) -> str:
     if not options:
         return question
     return question + "\n" + "\n".join(sorted(normalize_text(o) for o in options))
+
+
+def find_duplicate_rows(rows: Sequence[Mapping[str, Any]], config: DedupConfig | None = None) -> list[DedupDecision]:
+    """`find_duplicates` over stored question rows (keys `id`, `question`, optional `options`)."""
+    for i, r in enumerate(rows):
+        if not isinstance(r.get("question"), str) or r.get("id") is None:
+            raise ValueError(f"find_duplicate_rows: row {i} needs an 'id' and a text 'question'")
+    return find_duplicates([str(r["id"]) for r in rows],
+                           [question_text(r["question"], r.get("options")) for r in rows], config)
