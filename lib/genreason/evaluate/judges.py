@@ -24,6 +24,7 @@ Judges (the name is stored with every result):
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -210,6 +211,15 @@ def _bbeh(q: BenchQuestion, sample: int, output: str) -> Scored:
                   f"{prediction!r} {'matches' if ok else 'does not match'} {q.answer!r} (BBEH rules)", prediction)
 
 
+@functools.cache
+def shared_rule_verifier() -> Any:
+    """One rule verifier per process: its worker pool starts once (seconds) and then serves
+    every scoring call; the pool stops at interpreter exit."""
+    from genreason.verify.rules.verifier import RuleVerifier
+
+    return RuleVerifier()
+
+
 def score_outputs(
     questions: Sequence[BenchQuestion],
     outputs: Sequence[tuple[str, int, str]],
@@ -220,8 +230,7 @@ def score_outputs(
 ) -> list[Scored]:
     """Judge (question_id, sample, output) triples with judge `judge`, in input order.
 
-    verifier: the rule verifier to use (its worker pool is reused across calls); built for
-    this call and closed after it when None.
+    verifier: the rule verifier to use; None: this process's shared one (`shared_rule_verifier`).
     """
     if judge not in JUDGES:
         raise ValueError(f"unknown judge {judge!r}; choose one of {', '.join(JUDGES)}")
@@ -246,16 +255,8 @@ def score_outputs(
              answer_type=q.answer_type, options=q.options, item_id=f"{qid}#{s}")
         for qid, s, out in (outputs[i] for i in todo) for q in (by_id[qid],)
     ]
-    own = verifier is None and bool(items)
-    if own:
-        from genreason.verify.rules.verifier import RuleVerifier
-
-        verifier = RuleVerifier()
-    try:
-        judgments = verifier.verify_batch(items) if items else []
-    finally:
-        if own:
-            verifier.close()
+    verifier = verifier if verifier is not None else (shared_rule_verifier() if items else None)
+    judgments = verifier.verify_batch(items) if items else []
     for i, j in zip(todo, judgments, strict=True):
         qid, s, out = outputs[i]
         q = by_id[qid]

@@ -155,7 +155,6 @@ def run_evaluation(
 ) -> EvalResult:
     """Generate and score `config`'s run; `backend` defaults to make_backend(config.backend, config.model)."""
     protocol = config.make_protocol()
-    judge = config.judge or DEFAULT_JUDGE[config.benchmark]
     questions = load_benchmark(config.benchmark, config.data, seed=config.seed, limit=config.limit)
     prompts = build_prompts(protocol, questions, config.fewshot_file)
     if backend is None:
@@ -165,11 +164,23 @@ def run_evaluation(
     t0 = time.perf_counter()
     rows = generate_outputs(backend, protocol, questions, prompts, batch_size=config.batch_size,
                             on_progress=on_progress, should_stop=should_stop)
+    return result_from_rows(config, questions, rows, time.perf_counter() - t0, run_id=run_id)
+
+
+def result_from_rows(
+    config: EvalConfig, questions: Sequence[BenchQuestion], rows: Sequence[OutputRow], seconds: float,
+    *, run_id: str | None = None,
+) -> EvalResult:
+    """Score generated rows of `config`'s run (the questions that have outputs) into a result."""
+    protocol = config.make_protocol()
+    judge = config.judge or DEFAULT_JUDGE[config.benchmark]
     asked = {r.question_id for r in rows}
     answered = [q for q in questions if q.id in asked]
+    if not answered:
+        raise ValueError("no outputs to score: nothing was generated")
     _, records, summary = score_rows(config.benchmark, answered, rows, judge, protocol)
-    run = _run_row(config.benchmark, config.model, protocol, judge, "run", summary, answered,
-                   time.perf_counter() - t0, backend=config.backend, source=config.data or "realdata",
+    run = _run_row(config.benchmark, config.model, protocol, judge, "run", summary, answered, seconds,
+                   backend=config.backend, source=config.data or "realdata",
                    config={**asdict(config), "protocol_settings": asdict(protocol)}, run_id=run_id)
     return EvalResult(run, records)
 
