@@ -28,7 +28,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -318,28 +317,17 @@ def judge_db(args: argparse.Namespace, verifier: Verifier) -> int:
             print(f"nothing to judge: all {total:,} stored candidates have a {verifier.name!r} judgment "
                   "(use --redo to judge them again)", file=sys.stderr)
         return 0
-    run_id = store.new_run_id("judge")
-    started_at = datetime.now(UTC)
-    started = time.perf_counter()
-    all_judgments: list[Judgment] = []
-    for batch in _batches(items, max(1, args.batch)):
-        judgments = verifier.verify_batch(batch)
-        all_judgments += judgments
-        # A short write per batch: nobody holds the database while judging runs.
-        with store.connect(db) as con:
-            store.save_judgments(con, judgments, run_id=run_id)
-        logger.info("stored %d/%d judgments", len(all_judgments), len(items))
-    seconds = time.perf_counter() - started
-    counts = Counter(str(j.verdict) for j in all_judgments)
-    with store.connect(db) as con:
-        store.record_run(
-            con, run_id, "judge",
-            config={"judge": verifier.name, "kind": kind, "timeout": getattr(args, "timeout", None), "limit": args.limit,
-                    "redo": args.redo, "verifier": config},
-            status="done", started_at=started_at, seconds=seconds,
-            counts={"judged": len(all_judgments), "true": counts.get("True", 0), "false": counts.get("False", 0), "undecided": counts.get("None", 0)},
-        )
-    print(_summary(all_judgments, seconds) + f"; stored as judge {verifier.name!r}, run {run_id}", file=sys.stderr)
+    # The stage runner judges in batches into its run folder (an interrupted run resumes
+    # from it) and stores judgments and the stage run in one short transaction at the end.
+    from genreason.curate.judge import JudgeConfig, JudgeStage, item_row, judgments_of
+    from genreason.curate.runner import read_outcomes, run_stage
+
+    stage = JudgeStage(JudgeConfig(judge=args.judge, batch_size=max(1, args.batch), limit=args.limit,
+                                   identity={"kind": kind, "verifier": config}), verifier=verifier)
+    result = run_stage(stage, [item_row(i) for i in items], db=db, redo=args.redo, progress=False)
+    judged = judgments_of(list(read_outcomes(result.run_dir / "outcomes.jsonl").values()))
+    print(_summary(judged, result.seconds) + f"; stored as judge {verifier.name!r}, run {result.run_id}",
+          file=sys.stderr)
     return 0
 
 

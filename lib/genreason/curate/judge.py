@@ -31,6 +31,7 @@ class JudgeConfig:
     options: Mapping[str, Any] = field(default_factory=dict)  # the verifier's keyword arguments
     batch_size: int = 512  # candidates per verify_batch call (and per flush of the run folder)
     limit: int | None = None  # judge at most this many (default select only)
+    identity: Mapping[str, Any] = field(default_factory=dict)  # the judge's recorded config (a built verifier's)
 
     def __post_init__(self) -> None:
         from genreason.verify.registry import VERIFIERS
