@@ -84,7 +84,12 @@ def run(ctx: JobContext) -> dict[str, Any] | None:
     from genreason import store
     from genreason.evaluate.loaders import load_benchmark
     from genreason.evaluate.protocols import build_prompts
-    from genreason.evaluate.runner import EvalConfig, generate_outputs, result_from_rows, save_result
+    from genreason.evaluate.runner import (
+        EvalConfig,
+        generate_outputs,
+        result_from_rows,
+        save_result,
+    )
     from genreason.llm import make_backend
 
     config = EvalConfig(**ctx.config["eval"])
