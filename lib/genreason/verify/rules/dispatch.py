@@ -160,7 +160,7 @@ def compare_answer(ref: Reference, answer: str, context: str | None = None) -> O
     if outcome[0] is not True and context is not None and ref.declared is None and distinctive and ref.kind not in ("string", "choice", "boolean"):
         # Untyped reference, prose response (no answer marker): open-domain QA answers name
         # the reference in a sentence ("... released in theaters on June 22, 1984.").
-        verdict, why = compare_text(ref.text, context)
+        verdict, why = compare_text(ref.text, context, question=ref.question)
         if verdict is True:
             return True, "string", why + " (whole response)", {"kind": "text"}
     return outcome
@@ -209,9 +209,9 @@ def _dispatch_typed(ref: Reference, answer: str, context: str | None) -> Outcome
         if outcome[0] is None and context is not None:
             return compare_expression_in_prose(ref, last_sentences(context))
         return outcome
-    verdict, why = compare_text(ref.text, answer)
+    verdict, why = compare_text(ref.text, answer, question=ref.question)
     if verdict is not True and context is not None:
-        v2, why2 = compare_text(ref.text, context)
+        v2, why2 = compare_text(ref.text, context, question=ref.question)
         if v2 is True:
             return True, "string", why2 + " (whole response)", {"kind": "text"}
     if verdict is not True and infer_kind(ref.text) == "expression":

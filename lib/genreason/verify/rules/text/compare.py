@@ -11,6 +11,13 @@ from __future__ import annotations
 import re
 
 from genreason.verify.rules.guards.hedges import offers_several, split_items
+from genreason.verify.rules.text.parts import (
+    different_numeral,
+    extended_by_numeral,
+    inserted_name_word,
+    judge_part,
+    middle_names_optional,
+)
 from genreason.verify.rules.text.words import (
     ARTICLES,
     STOPWORDS,
@@ -77,14 +84,19 @@ def _offers_several(reference: str, answer: str, r_content: list[str]) -> tuple[
     return several.verdict, several.reason
 
 
-def compare_text(reference: str, answer: str, *, split_alts: bool = True, guard: bool = True) -> tuple[bool | None, str]:
+def compare_text(
+    reference: str, answer: str, *, split_alts: bool = True, guard: bool = True, question: str = ""
+) -> tuple[bool | None, str]:
     """Whether a free-text `answer` names the `reference`, and why.
 
     True: normalised equality with an alternative, the same content words in another order,
     or the reference appearing as whole words in the answer without negation, in a sentence
     that does not offer other candidates beside it (`guard=False` skips that check, for
-    judging one listed item). False: the answer shares no content word with any alternative,
-    or offers the reference among alternatives. None (undecided): partial overlap.
+    judging one listed item). An answer that is only a part of the reference, or the
+    reference with a numeral changed, is judged by `genreason.verify.rules.text.parts`
+    (`question` is its evidence: "Who ...?" lets a surname name a person). False: the answer
+    shares no content word with any alternative, offers the reference among alternatives, or
+    names a sibling ("World War I"). None (undecided): partial overlap or an unsure part.
     """
     alts = split_alternatives(reference) if split_alts else [reference]
     squashed = re.sub(r"\s+", "", fold(answer))
@@ -96,6 +108,7 @@ def compare_text(reference: str, answer: str, *, split_alts: bool = True, guard:
     if not a_tok:
         return False, "answer has no words"
     best_overlap = 0.0
+    parts: list[tuple[bool | None, str]] = []
     for alt in alts:
         r_tok = tokens(alt)
         if not r_tok:
@@ -107,28 +120,46 @@ def compare_text(reference: str, answer: str, *, split_alts: bool = True, guard:
             return True, f"same words as {alt!r}"
         if set(r_tok) & _POLARITY and not set(a_tok) & _POLARITY:
             continue  # "guilty" does not name "not guilty"
-        contained = _contained(alt, a_tok, r_tok, r_content)
+        sibling = different_numeral(answer, alt)
+        if sibling is not None:
+            parts.append(sibling)
+            continue
+        contained = _contained(alt, a_tok, r_tok, r_content, question)
+        if contained is not None and extended_by_numeral(answer, alt):
+            parts.append((None, f"writes {alt!r} followed by a numeral of its own: may name another"))
+            continue
         if contained is not None:
+            inserted = inserted_name_word(answer, alt, question) if contained.startswith("all words") else None
+            if inserted is not None:
+                parts.append((None, f"puts {inserted!r} inside the name {alt!r}: may name another"))
+                continue
             if guard:
                 several = _offers_several(reference, answer, r_content)
                 if several is not None:
                     return several
             return True, contained
+        part = judge_part(answer, alt, question) if len(a_content) <= len(r_content) else None
+        if part is not None:
+            if part[0] is True:
+                return part
+            parts.append(part)
+            continue
         found = sum(1 for t in set(r_content) if t in set(a_content))
         best_overlap = max(best_overlap, found / len(set(r_content)))
+    if parts:
+        return next((p for p in parts if p[0] is None), parts[0])
     if best_overlap == 0:
         return False, "no content word of the reference in the answer"
     return None, f"partial overlap ({best_overlap:.0%} of the reference's words)"
 
 
-def _contained(alt: str, a_tok: list[str], r_tok: list[str], r_content: list[str]) -> str | None:
+def _contained(alt: str, a_tok: list[str], r_tok: list[str], r_content: list[str], question: str = "") -> str | None:
     """How the reference alternative `alt` appears inside a longer answer, or None."""
-    a_content = [t for t in a_tok if t not in STOPWORDS]
     hits = _find(a_tok, [t for t in r_tok if t not in ARTICLES])
     if not hits and r_content != r_tok:
         hits = _find(a_tok, r_content)
-    if not hits and len(r_content) >= 3:
-        # "Wilhelm Röntgen" for "Wilhelm Conrad Röntgen": first and last name, middle dropped
+    if not hits and len(r_content) >= 3 and middle_names_optional(alt, question):
+        # "Wilhelm Röntgen" for "Wilhelm Conrad Röntgen": middle names dropped, rare surname
         hits = _find(a_tok, [r_content[0], r_content[-1]])
     for i in hits:
         before = set(a_tok[max(0, i - 3) : i])
@@ -138,7 +169,4 @@ def _contained(alt: str, a_tok: list[str], r_tok: list[str], r_content: list[str
     window = _window_hit(a_tok, r_content)
     if window is not None:
         return f"all words of {alt!r} appear together in the answer"
-    if 0 < len(a_content) <= 3 and len(r_content) >= 2 and set(a_content) <= set(r_content) and a_content[-1] == r_content[-1]:
-        # A short answer naming the reference's head word ("Einstein", "The Chainsmokers")
-        return f"short form of {alt!r}"
     return None
