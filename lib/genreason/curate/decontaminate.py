@@ -281,13 +281,13 @@ class BenchmarkIndex:
         if not len(rows.hashes) or not len(self._keys):
             return out
         lo = np.searchsorted(self._keys, rows.hashes, side="left")
-        hi = np.searchsorted(self._keys, rows.hashes, side="right")
-        hit = (hi > lo) & rows.strong
+        hit = (self._keys[np.minimum(lo, len(self._keys) - 1)] == rows.hashes) & rows.strong
         if not hit.any():
             return out
         # expand (row, item) candidate pairs of the hit grams and count grams shared per pair
         gi = np.nonzero(hit)[0]
-        reps = hi[gi] - lo[gi]
+        hi = np.searchsorted(self._keys, rows.hashes[gi], side="right")
+        reps = hi - lo[gi]
         slot = np.repeat(lo[gi], reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
         pair_row, pair_item = np.repeat(rows.owner[gi], reps), self._item[slot]
         keys, counts = np.unique(pair_row * len(self.items) + pair_item, return_counts=True)

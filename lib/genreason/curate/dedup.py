@@ -113,12 +113,11 @@ class TokenHasher:
 
     def hashes(self, toks: Sequence[str]) -> list[int]:
         cache = self._cache
-        out = []
-        for t in toks:
-            h = cache.get(t)
-            if h is None:
-                h = cache[t] = stable_hash(t)
-            out.append(h)
+        out = list(map(cache.get, toks))  # the common case, all cached, stays in C
+        if None in out:
+            for k, h in enumerate(out):
+                if h is None:
+                    out[k] = cache[toks[k]] = stable_hash(toks[k])
         return out
 
 
