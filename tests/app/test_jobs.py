@@ -54,8 +54,8 @@ def test_a_verify_job_judges_in_the_background_and_stores_at_the_end(sample_db: 
     assert done["progress"]["done"] == done["progress"]["total"] == 12
     assert done["progress"]["saved"] == 12 and done["finished_at"] is not None
     assert done["config"]["selection"] == "first 12"
-    lines = (job.run_dir / "judgments.jsonl").read_text().splitlines()
-    assert sorted(json.loads(line)["item_id"] for line in lines) == ids
+    lines = (job.run_dir / "stage" / "outcomes.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["row_id"] for line in lines) == ids
     with store.connect(sample_db, read_only=True) as con:
         stored = con.execute("SELECT candidate_id FROM judgments WHERE judge = 'rule' "
                              "AND run_id = ? ORDER BY 1", [job.id]).fetchall()
@@ -97,15 +97,17 @@ def test_the_runner_resumes_after_a_crash_without_judging_twice(sample_db: Path)
     earlier = {"judge": "rule", "verdict": True, "extracted": "x", "reason": "earlier attempt",
                "rule": "test", "detail": {}, "cost": {}, "item_id": ids[0]}
     # A crash mid-write leaves a half line; the runner drops it and judges that item again.
-    (run_dir / "judgments.jsonl").write_text(json.dumps(earlier) + "\n" + '{"item_id": "cut sh')
+    (run_dir / "stage").mkdir()
+    outcome = {"row_id": ids[0], "kept": None, "reason": "true", "evidence": {}, "rows": [earlier], "outputs": None}
+    (run_dir / "stage" / "outcomes.jsonl").write_text(json.dumps(outcome) + "\n" + '{"row_id": "cut sh')
     assert jobs.run_verify_job(run_dir) == 0
     with store.connect(sample_db, read_only=True) as con:
         rows = dict(con.execute("SELECT candidate_id, reason FROM judgments WHERE judge = 'rule' "
                                 "AND candidate_id IN (SELECT unnest(?))", [ids]).fetchall())
     assert set(rows) == set(ids) and rows[ids[0]] == "earlier attempt"
     assert jobs.read_progress(run_dir)["status"] == "done"
-    lines = (run_dir / "judgments.jsonl").read_text().splitlines()
-    assert [json.loads(line)["item_id"] for line in lines] == ids  # each once, in order
+    lines = (run_dir / "stage" / "outcomes.jsonl").read_text().splitlines()
+    assert [json.loads(line)["row_id"] for line in lines] == ids  # each once, in order
 
 
 def test_the_runner_stops_between_batches_and_keeps_what_it_judged(sample_db: Path) -> None:
@@ -117,3 +119,56 @@ def test_the_runner_stops_between_batches_and_keeps_what_it_judged(sample_db: Pa
     assert progress["status"] == "stopped" and progress["saved"] == 0
     with store.connect(sample_db, read_only=True) as con:
         assert con.execute("SELECT status FROM jobs").fetchone()[0] == "stopped"
+
+
+# --- the Training page ---------------------------------------------------------------------------
+
+APP_MAIN = Path(__file__).resolve().parents[2] / "app" / "main.py"
+
+
+def _training_page():  # noqa: ANN202 -- an AppTest
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60).run()
+    at.switch_page("views/training.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _fill_grpo_form(at, model: str, questions: Path, overrides: str) -> None:  # noqa: ANN001
+    next(r for r in at.radio if r.label == "Questions from").set_value("File")
+    at.text_input(key="train_qfile").set_value(str(questions))
+    at.text_input(key="train_model").set_value(model)
+    at.text_area(key="train_overrides").set_value(overrides)
+    next(b for b in at.button if b.label == "Launch").click().run()
+
+
+def test_the_training_page_refuses_a_bad_setting_and_records_nothing(sample_db: Path, tmp_path: Path) -> None:
+    at = _training_page()
+    assert [s.value for s in at.subheader][:3] == ["Launch a run", "Jobs", "Completions"]
+    _fill_grpo_form(at, str(tmp_path), tmp_path / "q.jsonl", "max_stesp=3")
+    assert "--set max_stesp: unknown setting" in "\n".join(e.value for e in at.error)
+    with store.connect(sample_db, read_only=True) as con:
+        assert jobs.list_jobs(con, kind="grpo") == []
+
+
+@pytest.mark.slow
+def test_a_tiny_run_launched_from_the_training_page_shows_curves_and_completions(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    from genreason.llm.tiny import tiny_model_dir
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "p1", "question": "What is 3 + 4?", "answer": "7"}) + "\n"
+                         + json.dumps({"id": "p2", "question": "What is 10 / 2?", "answer": "5"}) + "\n")
+    at = _training_page()
+    _fill_grpo_form(at, str(tiny_model_dir()), questions, "max_steps=2")
+    assert any("Started job" in s.value for s in at.success), [e.value for e in at.error]
+    with store.connect(sample_db, read_only=True) as con:
+        [job] = jobs.list_jobs(con, kind="grpo")
+    done = wait_for(sample_db, job["id"], ("done", "failed", "lost"), timeout_s=180)
+    assert done["state"] == "done", jobs.log_tail(done["run_dir"], 60)
+    at = _training_page()
+    assert len(at.get("plotly_chart")) >= 5  # reward, components, KL, entropy, lengths, ...
+    assert at.dataframe and set(at.dataframe[0].value.columns) >= {"step", "reward", "outcome", "completion"}
+    assert not [b for b in at.button if b.label in ("Stop", "Resume")]  # done: nothing to do

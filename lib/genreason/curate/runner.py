@@ -145,11 +145,16 @@ def run_stage(
     progress: bool = True,
     redo: bool = False,
     should_stop: Callable[[], bool] | None = None,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    run_id: str | None = None,
 ) -> StageRun:
     """Run `stage` over `rows` (default: `stage.select`), store the result; see the module doc.
 
-    run_dir: use this folder (a job's) instead of a new one under `stage_runs_root(db)`.
+    run_dir: use this folder (a job's) instead of a new one under `stage_runs_root(db)`; a
+        folder of a stopped run continues under its run id.
     should_stop: checked between batches; when it says yes, what is done is stored as "stopped".
+    on_progress: called with each progress.json record (a job mirrors it into its own).
+    run_id: the id of a new run (a job's id); default a fresh one.
     """
     from tqdm.auto import tqdm
 
@@ -178,7 +183,7 @@ def run_stage(
     folder = Path(run_dir) if run_dir else _find_unfinished(root, stage.name, digest)
     resumed = folder is not None and (folder / "run.json").exists()
     meta = read_json(folder / "run.json") if resumed else {}
-    run_id = meta.get("run_id") or store.new_run_id(stage.name)
+    run_id = meta.get("run_id") or run_id or store.new_run_id(stage.name)
     folder = folder or root / run_id
     folder.mkdir(parents=True, exist_ok=True)
     started_at = datetime.fromisoformat(meta["started_at"]) if meta.get("started_at") else datetime.now(UTC)
@@ -212,6 +217,8 @@ def run_stage(
             "skipped": len(skipped) + len(done_elsewhere), "seconds": round(seconds, 2),
             "rate": round((done - len(in_folder)) / max(seconds - earlier_s, 1e-9), 2),
             "counts": counts, "updated_at": time.time(), **extra})
+        if on_progress is not None:
+            on_progress(read_json(folder / "progress.json"))
 
     report("running")
     size = stage.batch_size if stage.batch_size > 0 else max(1, len(todo))
@@ -252,9 +259,11 @@ def run_stage(
     ordered = [outcomes[i] for i in ids if i in outcomes]
     with store.connect(db) as con:
         already = con.execute("SELECT status FROM stage_runs WHERE id = ?", [run_id]).fetchone()
-        if already is None or already[0] not in STORED:  # a kill after commit must not store twice
+        if already is None or already[0] != "done":  # a kill after commit must not store twice
             with store.transaction(con):
-                stage.save(con, run_id, ordered)
+                stage.save(con, run_id, ordered)  # upserts: storing again changes nothing
+                # A stopped run that continues stores all its decisions again, once.
+                con.execute("DELETE FROM decisions WHERE run_id = ?", [run_id])
                 if stage.records_decisions:
                     store.add_decisions(con, run_id, stage.name, [
                         (o.row_id, bool(o.kept), o.reason, _detail(o)) for o in ordered if o.kept is not None])

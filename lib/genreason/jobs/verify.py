@@ -1,8 +1,8 @@
 """Verify jobs: judge stored candidates in the background, then store the judgments at once.
 
-A verify job reads its items with one short read-only connection, appends judgments to
-`judgments.jsonl` in its run folder as it goes, and stores them with one short write
-connection at the end (so a crashed or stopped job loses nothing it finished, and a resumed
+A verify job reads its items with one short read-only connection and judges them through the
+stage runner, which appends outcomes to `stage/outcomes.jsonl` in its run folder as it goes
+and stores the judgments with one short write transaction at the end (so a crashed or stopped job loses nothing it finished, and a resumed
 one judges only what is left).
 
     job = start_verify_job("data/genreason.duckdb", "rule", candidate_ids)
@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -79,42 +78,26 @@ def _judged_so_far(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def run(ctx: JobContext) -> dict[str, Any]:
-    """Judge the job's candidates batch by batch, then store the judgments."""
-    from genreason.judging import Judgment
-    from genreason.verify.registry import make_verifier
+    """Judge the job's candidates through the stage runner (its folder is `stage/` inside the
+    job's: outcomes appended as it goes, judgments stored in one transaction at the end)."""
+    from genreason.curate.judge import JudgeConfig, JudgeStage, candidate_rows
+    from genreason.curate.runner import run_stage
 
-    out_path = ctx.run_dir / "judgments.jsonl"
-    started = time.time()
     ids = json.loads((ctx.run_dir / "candidates.json").read_text())
     with store.connect(ctx.db, read_only=True) as con:
-        items = store.candidate_items(con, candidate_ids=ids)
-    judged = _judged_so_far(out_path)
-    todo = [it for it in items if it.item_id not in judged]
-    done = len(items) - len(todo)
-    ctx.progress(done=done, total=len(items))
-    verifier = make_verifier(ctx.config["judge"], **ctx.config.get("options", {}))
-    batch_size = int(ctx.config.get("batch_size", 32))
-    try:
-        with out_path.open("a") as out:
-            for start in range(0, len(todo), batch_size):
-                if ctx.stop_requested():
-                    break
-                batch = todo[start:start + batch_size]
-                for j in verifier.verify_batch(batch):
-                    out.write(json.dumps(j.to_row(), default=str, ensure_ascii=False) + "\n")
-                out.flush()
-                done += len(batch)
-                ctx.progress(done=done, seconds=round(time.time() - started, 2))
-    finally:
-        close = getattr(verifier, "close", None)
-        if close is not None:
-            close()
-    ctx.progress(status="saving")
-    judgments = [Judgment(**row) for row in _judged_so_far(out_path).values()]
-    with store.connect(ctx.db) as con:
-        saved = store.save_judgments(con, judgments, run_id=ctx.job_id)
-    log.info("job %s: %d judgments stored", ctx.job_id, saved)
-    return {"saved": saved}
+        rows = candidate_rows(con, ids)
+    stage = JudgeStage(JudgeConfig(judge=ctx.config["judge"], options=ctx.config.get("options", {}),
+                                   batch_size=int(ctx.config.get("batch_size", 32))))
+
+    def mirror(p: dict[str, Any]) -> None:
+        ctx.progress(done=p.get("done", 0), total=p.get("total"), seconds=p.get("seconds"),
+                     counts=p.get("counts"))
+
+    # redo: the selection is judged as asked, even candidates this judge judged before.
+    result = run_stage(stage, rows, db=ctx.db, run_dir=ctx.run_dir / "stage", redo=True, progress=False,
+                       should_stop=ctx.stop_requested, on_progress=mirror, run_id=ctx.job_id)
+    log.info("job %s: %d judgments stored (stage run %s)", ctx.job_id, result.counts["processed"], result.run_id)
+    return {"saved": result.counts["processed"], "stage_run": result.run_id}
 
 
 def run_verify_job(run_dir: str | os.PathLike[str]) -> int:
