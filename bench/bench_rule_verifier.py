@@ -34,17 +34,10 @@ import sys
 import time
 from pathlib import Path
 
+from genreason.ingest.offline import read_labelled_set
 from genreason.judging import Item
-from genreason.verify.assess.labelled import (
-    LabelledItem,
-    load_evouna,
-    load_gsm8k,
-    load_math_maj8,
-    load_mmlu_pro,
-    load_sample,
-    score,
-    scores_by_group,
-)
+from genreason.verify.assess.labelled import LabelledItem, labelled_items, scores_by_group
+from genreason.verify.assess.metrics import score
 from genreason.verify.rules.verifier import RuleVerifier
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,12 +81,17 @@ def math_verify_judge(items: list[Item], split_alternatives: bool) -> tuple[list
 
 def load_all(args: argparse.Namespace) -> dict[str, list[LabelledItem]]:
     sets: dict[str, list[LabelledItem]] = {}
+    # One reader per format (ingest's), grouped as before: GSM8K by answer type, EVOUNA by
+    # system, MMLU-Pro by category, MATH by level, the sample by answer type.
+    def load(name: str, folder: Path, limit: int | None, group_by: str) -> list[LabelledItem]:
+        return labelled_items(read_labelled_set(name, folder, limit=limit), dataset=name, group_by=group_by)
+
     loaders = {
-        "gsm8k": lambda: load_gsm8k(REALDATA, limit=args.gsm8k),
-        "evouna_nq": lambda: load_evouna(REALDATA, limit=args.limit),
-        "mmlu_pro": lambda: load_mmlu_pro(REALDATA, limit=args.limit),
-        "math_maj8": lambda: load_math_maj8(REALDATA, limit=args.limit),
-        "sample": lambda: load_sample(ROOT / "data" / "sample", limit=args.limit),
+        "gsm8k": lambda: load("gsm8k", REALDATA, args.gsm8k, "answer_type"),
+        "evouna_nq": lambda: load("evouna_nq", REALDATA, args.limit, "model"),
+        "mmlu_pro": lambda: load("mmlu_pro", REALDATA, args.limit, "category"),
+        "math_maj8": lambda: load("math_maj8", REALDATA, args.limit, "difficulty"),
+        "sample": lambda: load("sample", ROOT / "data" / "sample", args.limit, "answer_type"),
     }
     for name, load in loaders.items():
         if args.only and name not in args.only:
@@ -205,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
             by_rule[j.rule or "?"] = by_rule.get(j.rule or "?", 0) + 1
         details += ["", "rule verifier, by deciding rule: " + ", ".join(f"{k} {v}" for k, v in sorted(by_rule.items(), key=lambda kv: -kv[1])), ""]
         if name == "sample":
-            cases = load_sample(ROOT / "data" / "sample", limit=args.limit, group_by="case")
+            cases = labelled_items(read_labelled_set("sample", ROOT / "data" / "sample", limit=args.limit),
+                                   dataset="sample", group_by="case")
             case_verdicts = [j.verdict for j in verifier.verify_batch([c.item for c in cases])]
             details += ["### sample: rule verifier by case (the sample's `case` field)", "",
                         fmt_row(["case", "n", "accuracy", "precision", "recall", "undecided"]), fmt_row(["---"] * 6)]

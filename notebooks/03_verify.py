@@ -22,10 +22,11 @@ with app.setup:
     import plotly.express as px
 
     from genreason import store
+    from genreason.ingest.offline import read_labelled_set
     from genreason.verify.assess.labelled import (
         agreement_rows,
         disagreement_rows,
-        load_sample,
+        labelled_items,
         load_store_labelled,
     )
     from genreason.verify.rules.verifier import RuleVerifier
@@ -49,7 +50,7 @@ def parameters():
 def load(labels_input, limit_input, source_input):
     _source = Path(source_input.value)
     if _source.is_dir():
-        labelled = load_sample(_source, limit=int(limit_input.value))
+        labelled = labelled_items(read_labelled_set("sample", _source, limit=int(limit_input.value)), dataset="sample")
     else:
         with store.connect(_source, read_only=True) as _con:
             labelled = load_store_labelled(_con, labels=labels_input.value, limit=int(limit_input.value))

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from scripted_backend import ScriptedBackend, ScriptedVerifier
 
+from genreason.ingest.offline import read_question_rows
 from genreason.verify.assess.probe import (
     ATTACKS,
     RENDERINGS,
     ProbeQuestion,
+    attack_names,
     build_cases,
-    questions_from_file,
     questions_from_rows,
     run_probe,
 )
@@ -30,6 +31,8 @@ QUESTIONS = [
     ProbeQuestion("Give the density in g/cm^3.", "2.70", "Float", question_id="q-float"),
     ProbeQuestion("Name the capital of France.", "Paris", "String", question_id="q-str"),
     ProbeQuestion("Is 7 prime?", "Yes", "Boolean", question_id="q-bool"),
+    ProbeQuestion("Which war ended in 1945?", "World War II", "String", question_id="q-war"),
+    ProbeQuestion("Which ocean is the largest?", "Pacific Ocean", "String", question_id="q-ocean"),
 ]
 
 
@@ -47,7 +50,7 @@ def _gsm8k_questions(n: int) -> list[ProbeQuestion]:
 
 
 def test_cases_cover_every_attack_and_rendering_and_are_wrong_by_construction():
-    cases = build_cases(QUESTIONS)
+    cases = build_cases(QUESTIONS, attacks=list(ATTACKS))
     assert len({c.item.item_id for c in cases}) == len(cases)
     assert {c.attack for c in cases} == set(ATTACKS)
     assert {c.rendering for c in cases} == set(RENDERINGS)
@@ -65,7 +68,11 @@ def test_cases_cover_every_attack_and_rendering_and_are_wrong_by_construction():
     assert not any(c.attack == "digit_split" for c in cases if c.question_id != "q-72")
     assert by[("q-int", "empty", "boxed")].item.response == "The final answer is \\boxed{}."
     # the same questions give the same cases (seeded by the question)
-    assert [c.answer for c in build_cases(QUESTIONS)] == [c.answer for c in cases]
+    assert [c.answer for c in build_cases(QUESTIONS, attacks=list(ATTACKS))] == [c.answer for c in cases]
+    # by default the generated families run too, each case with a unique id
+    every = build_cases(QUESTIONS)
+    assert {c.attack for c in every} == set(attack_names())
+    assert len({c.item.item_id for c in every}) == len(every)
 
 
 def test_an_attack_equal_to_the_reference_is_left_out():
@@ -88,7 +95,8 @@ def test_a_judge_that_always_says_yes_has_false_positive_rate_one():
     assert report.fp_rate == 1.0 and report.false_positives == report.cases
     assert all(row["fp_rate"] == 1.0 for row in report.by_attack)
     assert all(row["fp_rate"] == 1.0 for row in report.by_rendering)
-    assert {e["attack"] for e in report.examples} == set(ATTACKS)
+    assert {e["attack"] for e in report.examples} == set(attack_names())
+    assert sum(r["n"] for r in report.by_attack_type) == report.cases
 
 
 def test_a_judge_that_always_says_no_has_none():
@@ -122,7 +130,7 @@ def test_probe_of_the_rule_verifier_on_real_questions():
     rates = {r["attack"]: r["fp_rate"] for r in report.by_attack}
     assert rates["empty"] == 0.0 and rates["punctuation"] == 0.0
     # every example shown is a case the judge accepted
-    assert len(report.examples) <= 3 * len(ATTACKS)
+    assert len(report.examples) <= 3 * len(attack_names())
     json.dumps(report.to_dict())  # the CLI's --json output serialises
 
 
@@ -131,12 +139,12 @@ def test_questions_from_benchmark_files_use_the_ingest_formats():
     mmlu = REALDATA / "mmlu_pro" / "test.jsonl"
     if not (gsm8k.exists() and mmlu.exists()):
         pytest.skip("real data not found (the shared folder beside the repo)")
-    qs = questions_from_file(gsm8k, limit=3)
+    qs = questions_from_rows(read_question_rows(gsm8k, limit=3))
     first = json.loads(gsm8k.open().readline())
     assert len(qs) == 3
     assert qs[0].question == first["question"]
     assert qs[0].reference == first["answer"].split("####")[-1].strip()
-    mc = questions_from_file(mmlu, limit=2)
+    mc = questions_from_rows(read_question_rows(mmlu, limit=2))
     assert all(q.options and len(q.reference) == 1 for q in mc)
 
 

@@ -13,14 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from genreason.ingest.offline import read_labelled_set
 from genreason.judging import Item
-from genreason.verify.assess.labelled import (
-    load_evouna,
-    load_gsm8k,
-    load_math_maj8,
-    load_mmlu_pro,
-    score,
-)
+from genreason.verify.assess.labelled import LabelledItem, labelled_items
+from genreason.verify.assess.metrics import score
 from genreason.verify.rules.verifier import judge_items
 
 REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
@@ -56,13 +52,9 @@ ROWS = [
 ]
 
 
-def _load(name: str, root: Path):
-    return {
-        "gsm8k": lambda: load_gsm8k(root, limit=None),
-        "mmlu_pro": lambda: load_mmlu_pro(root),
-        "evouna_nq": lambda: load_evouna(root),
-        "math_maj8": lambda: load_math_maj8(root),
-    }[name]()
+def _load(name: str, root: Path, limit: int | None = None, seed: int = 0) -> list[LabelledItem]:
+    """A shared labelled set through ingest's one reader of its format."""
+    return labelled_items(read_labelled_set(name, root, limit=limit, seed=seed), dataset=name)
 
 
 @pytest.fixture(scope="module")
@@ -100,31 +92,29 @@ def test_theoremqa_output(realdata: Path, row: int, answer_type: str, expected: 
 
 
 def test_gsm8k_agreement(realdata: Path) -> None:
-    rows = load_gsm8k(realdata, limit=400, seed=3)
+    rows = _load("gsm8k", realdata, limit=400, seed=3)
     s = score([j.verdict for j in judge_items([r.item for r in rows])], [r.label for r in rows])
     assert s.accuracy >= 0.99 and s.precision >= 0.99
 
 
 def test_evouna_agreement(realdata: Path) -> None:
-    rows = load_evouna(realdata, limit=1500, seed=3)
+    rows = _load("evouna_nq", realdata, limit=1500, seed=3)
     s = score([j.verdict for j in judge_items([r.item for r in rows])], [r.label for r in rows])
     assert s.accuracy >= 0.83 and s.precision >= 0.97, s
 
 
 def test_mmlu_pro_agreement(realdata: Path) -> None:
-    rows = load_mmlu_pro(realdata, limit=400, seed=3)
+    rows = _load("mmlu_pro", realdata, limit=400, seed=3)
     s = score([j.verdict for j in judge_items([r.item for r in rows])], [r.label for r in rows])
     assert s.accuracy >= 0.97 and s.precision >= 0.99, s
 
 
 @pytest.mark.slow
 def test_sample_agreement() -> None:
-    from genreason.verify.assess.labelled import load_sample
-
     sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     if not (sample / "candidates.jsonl").exists():
         pytest.skip("data/sample has no candidates yet")
-    rows = load_sample(sample)
+    rows = _load("sample", sample)
     s = score([j.verdict for j in judge_items([r.item for r in rows])], [r.label for r in rows])
     assert s.accuracy >= 0.95 and s.precision >= 0.98, s
 

@@ -16,6 +16,7 @@ import json
 import sys
 from typing import Any
 
+from genreason.cli.judge import MAX_COUNT, bounded_int
 from genreason.verify.assess.compare import GROUPS, LABELS, Comparison
 
 
@@ -29,8 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=GROUPS,
         help="break down by this tag (repeatable; default: all of answer_type, category, difficulty)",
     )
-    parser.add_argument("--disagreements", type=int, default=10, metavar="N", help="disagreements to list (default 10)")
-    parser.add_argument("--limit", type=int, help="compare only the first N common candidates")
+    parser.add_argument("--disagreements", type=bounded_int(0, MAX_COUNT), default=10, metavar="N", help="disagreements to list (default 10)")
+    parser.add_argument("--limit", type=bounded_int(1, MAX_COUNT), help="compare only the first N common candidates")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
 
 

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from genreason.cli.judge import add_verifier_arguments, build_verifier
+from genreason.cli.judge import MAX_COUNT, add_verifier_arguments, bounded_int, build_verifier
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,10 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--in", dest="input", metavar="QUESTIONS",
                         help="questions file in any format `genreason ingest` reads (JSONL, Parquet, ...)")
     source.add_argument("--db", help="take the questions from this database")
-    parser.add_argument("--limit", type=int, default=50, metavar="N", help="questions to probe (default 50)")
-    parser.add_argument("--attacks", help="comma-separated attacks (default: all)")
+    parser.add_argument("--limit", type=bounded_int(1, MAX_COUNT), default=50, metavar="N", help="questions to probe (default 50)")
+    parser.add_argument("--attacks", help="comma-separated attacks and generated families (default: all)")
     parser.add_argument("--renderings", help="comma-separated renderings: boxed, answer_line, bare (default: all)")
-    parser.add_argument("--examples", type=int, default=3, metavar="N", help="false positives shown per attack")
+    parser.add_argument("--examples", type=bounded_int(0, 10_000), default=3, metavar="N", help="false positives shown per attack")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -55,10 +55,10 @@ def render_text(report: Any) -> str:
         f"false positives: {report.false_positives} ({_percent(report.fp_rate)}), undecided: {report.undecided}",
         "(the design notes report 5.9-28.5% for the paper's 1.5B verifier on such answers)",
         "",
-        f"{'attack':<20} {'n':>5} {'FP':>5} {'FP rate':>8} {'undecided':>9}",
+        f"{'attack':<20} {'n':>6} {'FP':>5} {'FP rate':>8} {'undecided':>9}",
     ]
     for r in report.by_attack:
-        out.append(f"{r['attack']:<20} {r['n']:>5} {r['false_positives']:>5} {_percent(r['fp_rate']):>8} {r['undecided']:>9}")
+        out.append(f"{r['attack']:<20} {r['n']:>6} {r['false_positives']:>5} {_percent(r['fp_rate']):>8} {r['undecided']:>9}")
     out += ["", f"{'rendering':<20} {'n':>5} {'FP':>5} {'FP rate':>8} {'undecided':>9}"]
     for r in report.by_rendering:
         out.append(f"{r['rendering']:<20} {r['n']:>5} {r['false_positives']:>5} {_percent(r['fp_rate']):>8} {r['undecided']:>9}")
@@ -71,7 +71,8 @@ def render_text(report: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from genreason.verify.assess.probe import questions_from_file, questions_from_store, run_probe
+    from genreason.ingest.offline import read_question_rows
+    from genreason.verify.assess.probe import questions_from_rows, questions_from_store, run_probe
 
     if args.input:
         path = Path(args.input)
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: no such file {path}", file=sys.stderr)
             return 2
         try:
-            questions = questions_from_file(path, limit=args.limit)
+            questions = questions_from_rows(read_question_rows(path, limit=args.limit))
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -27,6 +27,7 @@ from genreason.store.judgments import (
     candidate_items,
     judge_names,
     load_judgments,
+    question_rows,
     save_judgments,
 )
 from genreason.store.runs import (
@@ -61,6 +62,7 @@ __all__ = [
     "load_judgments",
     "migrate",
     "new_run_id",
+    "question_rows",
     "record_run",
     "register_judge",
     "save_judgments",

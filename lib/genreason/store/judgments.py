@@ -63,6 +63,16 @@ def candidate_items(
     ]
 
 
+def question_rows(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """Stored questions (id, question, answer, answer_type, options) in id order."""
+    sql = "SELECT id, question, answer, answer_type, options FROM questions ORDER BY id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
 def candidate_count(con: duckdb.DuckDBPyConnection) -> int:
     """How many candidates are stored."""
     return int(con.execute("SELECT count(*) FROM candidates").fetchone()[0])

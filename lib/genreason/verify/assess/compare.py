@@ -17,27 +17,20 @@ DataFrames and plotly figures (`agreement_by` gives chart-ready rows).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from genreason.judging import Item, Judgment
+from genreason.verify.assess.metrics import LABELS, cohen_kappa, score, verdict_label  # noqa: F401 (re-exported)
+from genreason.verify.assess.metrics import agreement_matrix as _matrix
 
-LABELS: tuple[str, str, str] = ("true", "false", "undecided")
 GROUPS: tuple[str, ...] = ("answer_type", "category", "difficulty")
 
 PairRow = dict[str, Any]
 
 _ITEM_FIELDS = ("question", "reference", "response", "answer_type", "category", "difficulty")
 _JUDGMENT_FIELDS = ("verdict", "extracted", "reason", "rule")
-
-
-def verdict_label(verdict: bool | None) -> str:
-    """"true", "false" or "undecided" for a stored verdict (NULL/NaN mean undecided)."""
-    if verdict is None or (isinstance(verdict, float) and math.isnan(verdict)):
-        return "undecided"
-    return "true" if bool(verdict) else "false"
 
 
 def _records(judgments: Any) -> list[Mapping[str, Any]]:
@@ -109,80 +102,33 @@ def _clean_verdict(v: Any) -> bool | None:
 
 def agreement_matrix(pairs: Sequence[PairRow]) -> dict[str, dict[str, int]]:
     """Counts of (A's verdict, B's verdict): matrix[a_label][b_label], labels true/false/undecided."""
-    matrix = {la: {lb: 0 for lb in LABELS} for la in LABELS}
-    for p in pairs:
-        matrix[verdict_label(p["verdict_a"])][verdict_label(p["verdict_b"])] += 1
-    return matrix
-
-
-def cohen_kappa(matrix: Mapping[str, Mapping[str, int]]) -> float | None:
-    """Cohen's kappa of a square agreement matrix: (p_o - p_e) / (1 - p_e).
-
-    p_o is the share of items on the diagonal (both judges gave the same label); p_e is the
-    agreement expected by chance from each judge's label frequencies,
-    sum over labels k of (row_k / n) * (col_k / n) (Cohen, 1960). None when undefined: no items,
-    or both judges used one and the same label for everything (p_e = 1).
-    """
-    labels = list(matrix)
-    n = sum(matrix[r][c] for r in labels for c in labels)
-    if n == 0:
-        return None
-    p_o = sum(matrix[k][k] for k in labels) / n
-    p_e = sum(
-        (sum(matrix[k][c] for c in labels) / n) * (sum(matrix[r][k] for r in labels) / n)
-        for k in labels
-    )
-    if math.isclose(p_e, 1.0):
-        return None
-    return (p_o - p_e) / (1 - p_e)
-
-
-def _ratio(num: int, den: int) -> float | None:
-    return num / den if den else None
+    return _matrix([p["verdict_a"] for p in pairs], [p["verdict_b"] for p in pairs])
 
 
 def metrics(pairs: Sequence[PairRow]) -> dict[str, Any]:
-    """Judge A scored against judge B as truth, plus agreement and kappa over all items.
-
-    Scoring uses the items where B decided (B's undecided items have no truth). On those,
-    A's undecided verdict counts as wrong for accuracy and as "not accepted" for recall:
-    tp = A true & B true, fp = A true & B false, fn = B true & A not true,
-    tn = B false & A false. precision = tp/(tp+fp), recall = tp/(tp+fn), F1 their harmonic mean.
-    agreement is the share of all items with the same label (undecided included).
-    """
-    matrix = agreement_matrix(pairs)
-    n = len(pairs)
-    tp = matrix["true"]["true"]
-    fp = matrix["true"]["false"]
-    fn = matrix["false"]["true"] + matrix["undecided"]["true"]
-    tn = matrix["false"]["false"]
-    a_undecided_scored = matrix["undecided"]["true"] + matrix["undecided"]["false"]
-    scored = tp + fp + fn + tn + matrix["undecided"]["false"]
-    precision = _ratio(tp, tp + fp)
-    recall = _ratio(tp, tp + fn)
-    f1 = (
-        2 * precision * recall / (precision + recall)
-        if precision is not None and recall is not None and precision + recall > 0
-        else None
-    )
+    """Judge A scored against judge B as truth (`genreason.verify.assess.metrics.score`: on the
+    items B decided, A's undecided counts as not accepted), plus agreement and kappa over all
+    items and the three labels."""
+    s = score([p["verdict_a"] for p in pairs], [p["verdict_b"] for p in pairs])
+    n = s.n
     return {
         "n": n,
-        "agreement": _ratio(sum(matrix[k][k] for k in LABELS), n),
-        "kappa": cohen_kappa(matrix),
-        "scored": scored,  # items where B decided
-        "accuracy": _ratio(tp + tn, scored),
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-        "tn": tn,
-        "a_undecided": sum(matrix["undecided"].values()),
-        "a_undecided_scored": a_undecided_scored,
-        "b_undecided": sum(matrix[k]["undecided"] for k in LABELS),
-        "a_true_rate": _ratio(sum(matrix["true"].values()), n),
-        "b_true_rate": _ratio(sum(matrix[k]["true"] for k in LABELS), n),
+        "agreement": s.agreement,
+        "kappa": s.kappa,
+        "scored": s.scored,  # items where B decided
+        "accuracy": s.accuracy,
+        "precision": s.precision,
+        "recall": s.recall,
+        "f1": s.f1,
+        "tp": s.tp,
+        "fp": s.fp,
+        "fn": s.fn,
+        "tn": s.tn,
+        "a_undecided": s.undecided,
+        "a_undecided_scored": s.undecided_scored,
+        "b_undecided": s.truth_undecided,
+        "a_true_rate": (s.tp + s.fp + sum(verdict_label(p["verdict_a"]) == "true" and verdict_label(p["verdict_b"]) == "undecided" for p in pairs)) / n if n else None,
+        "b_true_rate": (s.tp + s.fn) / n if n else None,
     }
 
 
@@ -350,16 +296,19 @@ def compare_judges(
 
 
 def record_human_verdict(
-    con: Any, candidate_id: str, verdict: bool | None, note: str = ""
+    con: Any, candidate_id: str, verdict: bool | None, note: str = "", *, judge: str = "human"
 ) -> Judgment:
-    """Store a person's verdict on a candidate as judge "human"; a later one replaces it.
+    """Store a person's verdict on a candidate as judge `judge` ("human", or "human:<name>"
+    per annotator); a later one by the same judge replaces it.
 
     verdict None records "cannot tell". Raises ValueError for an unknown candidate id.
     """
     from genreason import store
 
+    if judge != "human" and not judge.startswith("human:"):
+        raise ValueError(f"a person's verdict is stored as judge 'human' or 'human:<name>', not {judge!r}")
     judgment = Judgment(
-        judge="human",
+        judge=judge,
         verdict=verdict,
         extracted=None,
         reason=note.strip() or "human label",

@@ -7,10 +7,17 @@ fooled 5.9-28.5% of the time by such answers (reported in the DESIGN notes, "Gen
 verifier"). A reward that pays for them teaches the policy to produce them, so we probe for false
 positives, not only misses.
 
+Two kinds of attack: the fixed ones below (the same construction for every question: empty,
+"Let's solve this step by step", the question restated, "not <reference>", ...) and the
+generated families of `genreason.verify.assess.families` (sub-spans, siblings, numbers in odd
+notations or other units, ... built from each item's own reference and question; what they
+exclude as possibly right, and why, is in `genreason.verify.assess.attacks`).
+
 For each question, every attack builds an answer; every rendering turns it into a response
 (boxed, on an answer line, or bare); the verifier judges all of them in one batch. Every such
-answer is wrong, so any True verdict is a false positive. The report gives the false-positive
-rate per attack and per rendering, and keeps the fooling cases as examples.
+answer is wrong, so any True verdict is a false positive; undecided (None) is counted apart
+(a reward treats it as not accepted, so it is safe). The report gives the false-positive rate
+per attack, per rendering and per (attack, answer type), and keeps fooling cases as examples.
 
     report = run_probe(RuleVerifier(), questions)
     report.by_attack   # [{"attack": "several_answers", "n": 40, "false_positives": 3, ...}, ...]
@@ -24,10 +31,11 @@ import random
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from genreason.judging import Item, Judgment, Verifier
+from genreason.verify.assess.attacks import FAMILIES, answer_shape
+from genreason.verify.assess.families import generate_attacks
 
 log = logging.getLogger(__name__)
 
@@ -187,11 +195,27 @@ def _norm(text: str) -> str:
 class ProbeCase:
     """One adversarial response to one question."""
 
-    attack: str
+    attack: str  # a fixed attack's name or a generated family's
     rendering: str
     answer: str
     item: Item
     question_id: str | None
+    variant: str = ""  # how a generated attack was made ("echo", "roman", "x10", ...)
+    answer_type: str = ""  # declared, else read from the reference's form (`answer_shape`)
+
+
+def attack_names() -> list[str]:
+    """Every attack a probe can run: the fixed ones, then the generated families."""
+    return [*ATTACKS, *FAMILIES]
+
+
+def _answers(q: ProbeQuestion, attack: str, others: Sequence[str]) -> list[tuple[str, str]]:
+    """(variant, answer) pairs of one attack on one question."""
+    if attack in ATTACKS:
+        answer = ATTACKS[attack].build(q)
+        return [] if answer is None else [("", answer)]
+    generated = generate_attacks(q.question, q.reference, options=q.options, others=others, families=[attack])
+    return [(a.variant, a.answer) for a in generated.attacks]
 
 
 def build_cases(
@@ -200,50 +224,56 @@ def build_cases(
     attacks: Sequence[str] | None = None,
     renderings: Sequence[str] | None = None,
 ) -> list[ProbeCase]:
-    """Every (question, attack, rendering) response. An attack answer that happens to equal the
-    reference after normalisation (e.g. a restated question whose answer is the question) is
-    left out, so every case stays wrong by construction."""
-    attack_names = list(attacks or ATTACKS)
+    """Every (question, attack answer, rendering) response. An attack answer that happens to
+    equal the reference after normalisation (e.g. a restated question whose answer is the
+    question) is left out, so every case stays wrong by construction; the generated families
+    leave out more (`genreason.verify.assess.attacks`)."""
+    questions = list(questions)
+    attack_list = list(attacks or attack_names())
     render_names = list(renderings or RENDERINGS)
-    for name in attack_names:
-        if name not in ATTACKS:
-            raise ValueError(f"unknown attack {name!r}; choose from {', '.join(ATTACKS)}")
+    for name in attack_list:
+        if name not in ATTACKS and name not in FAMILIES:
+            raise ValueError(f"unknown attack {name!r}; choose from {', '.join(attack_names())}")
     for name in render_names:
         if name not in RENDERINGS:
             raise ValueError(f"unknown rendering {name!r}; choose from {', '.join(RENDERINGS)}")
+    # Other questions' references are the distractors of the list attacks.
+    others = list(dict.fromkeys(q.reference.strip() for q in questions[:400]))
     cases: list[ProbeCase] = []
     for qi, q in enumerate(questions):
-        for attack in attack_names:
-            answer = ATTACKS[attack].build(q)
-            if answer is None:
-                continue
-            if answer and _norm(answer) == _norm(q.reference):
-                log.debug("attack %s equals the reference of %s; skipped", attack, q.question_id)
-                continue
-            for rendering in render_names:
-                qid = q.question_id or f"q{qi}"
-                cases.append(
-                    ProbeCase(
-                        attack=attack,
-                        rendering=rendering,
-                        answer=answer,
-                        question_id=q.question_id,
-                        item=Item(
-                            question=q.question,
-                            reference=q.reference,
-                            response=RENDERINGS[rendering](answer),
-                            answer_type=q.answer_type,
-                            options=q.options,
-                            item_id=f"probe:{qid}:{attack}:{rendering}",
-                        ),
+        qid = q.question_id or f"q{qi}"
+        kind = q.answer_type or answer_shape(q.reference, q.options)
+        for attack in attack_list:
+            for k, (variant, answer) in enumerate(_answers(q, attack, others)):
+                if answer and _norm(answer) == _norm(q.reference):
+                    log.debug("attack %s equals the reference of %s; skipped", attack, q.question_id)
+                    continue
+                suffix = f":{k}" if attack in FAMILIES else ""
+                for rendering in render_names:
+                    cases.append(
+                        ProbeCase(
+                            attack=attack,
+                            rendering=rendering,
+                            answer=answer,
+                            question_id=q.question_id,
+                            variant=variant,
+                            answer_type=kind,
+                            item=Item(
+                                question=q.question,
+                                reference=q.reference,
+                                response=RENDERINGS[rendering](answer),
+                                answer_type=q.answer_type,
+                                options=q.options,
+                                item_id=f"probe:{qid}:{attack}{suffix}:{rendering}",
+                            ),
+                        )
                     )
-                )
     return cases
 
 
 @dataclass
 class ProbeReport:
-    """False-positive rates of one verifier under the attacks."""
+    """False-positive rates of one verifier under the attacks (undecided counted apart)."""
 
     judge: str
     questions: int
@@ -253,29 +283,36 @@ class ProbeReport:
     undecided: int
     by_attack: list[dict[str, Any]] = field(default_factory=list)
     by_rendering: list[dict[str, Any]] = field(default_factory=list)
+    by_attack_type: list[dict[str, Any]] = field(default_factory=list)  # per (attack, answer type)
     examples: list[dict[str, Any]] = field(default_factory=list)  # false positives, a few per attack
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _rates(key: str, values: Iterable[str], rows: list[tuple[ProbeCase, Judgment]]) -> list[dict[str, Any]]:
+def _rates(keys: Sequence[str], rows: list[tuple[ProbeCase, Judgment]]) -> list[dict[str, Any]]:
+    """Counts per value of `keys` (ProbeCase fields), in first-seen order."""
+    groups: dict[tuple, list[Judgment]] = {}
+    for c, j in rows:
+        groups.setdefault(tuple(getattr(c, k) for k in keys), []).append(j)
     out = []
-    for value in values:
-        group = [(c, j) for c, j in rows if getattr(c, key) == value]
-        if not group:
-            continue
-        fp = sum(j.verdict is True for _, j in group)
+    for values, group in groups.items():
+        fp = sum(j.verdict is True for j in group)
         out.append(
             {
-                key: value,
+                **dict(zip(keys, values, strict=True)),
                 "n": len(group),
                 "false_positives": fp,
                 "fp_rate": fp / len(group),
-                "undecided": sum(j.verdict is None for _, j in group),
+                "undecided": sum(j.verdict is None for j in group),
             }
         )
     return out
+
+
+def _ordered(rows: list[dict[str, Any]], key: str, order: Sequence[str]) -> list[dict[str, Any]]:
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(rows, key=lambda r: rank.get(r[key], len(rank)))
 
 
 def run_probe(
@@ -301,16 +338,20 @@ def run_probe(
             examples.append(
                 {
                     "attack": case.attack,
+                    "variant": case.variant,
+                    "answer_type": case.answer_type,
                     "rendering": case.rendering,
                     "question_id": case.question_id,
                     "question": case.item.question,
                     "reference": case.item.reference,
+                    "answer": case.answer,
                     "response": case.item.response,
                     "extracted": j.extracted,
                     "reason": j.reason,
                     "rule": j.rule,
                 }
             )
+    order = list(attacks or attack_names())
     report = ProbeReport(
         judge=verifier.name,
         questions=len(questions),
@@ -318,8 +359,9 @@ def run_probe(
         false_positives=fp_total,
         fp_rate=fp_total / len(cases) if cases else None,
         undecided=sum(j.verdict is None for j in judgments),
-        by_attack=_rates("attack", attacks or ATTACKS, rows),
-        by_rendering=_rates("rendering", renderings or RENDERINGS, rows),
+        by_attack=_ordered(_rates(["attack"], rows), "attack", order),
+        by_rendering=_ordered(_rates(["rendering"], rows), "rendering", list(renderings or RENDERINGS)),
+        by_attack_type=_ordered(_rates(["attack", "answer_type"], rows), "attack", order),
         examples=examples,
     )
     log.info(
@@ -333,7 +375,8 @@ def run_probe(
 
 def questions_from_rows(rows: Iterable[dict[str, Any]]) -> list[ProbeQuestion]:
     """Questions from rows in the store's question schema (WebInstruct-verified field names:
-    id, question, answer, answer_type, options); rows without an answer are skipped."""
+    id, question, answer, answer_type, options); rows without an answer are skipped. Files are
+    read into such rows by `genreason.ingest.offline.read_question_rows` (the ingest formats)."""
     out = []
     for row in rows:
         answer = row.get("answer")
@@ -352,49 +395,8 @@ def questions_from_rows(rows: Iterable[dict[str, Any]]) -> list[ProbeQuestion]:
     return out
 
 
-def questions_from_file(path: str | Path, *, limit: int | None = None) -> list[ProbeQuestion]:
-    """Questions from any file `genreason ingest` reads (WebInstruct-verified, GSM8K, MATH-500,
-    MMLU-Pro, label files, ...; format detected the same way), without touching the store.
-    Rows the ingest stage would quarantine are skipped; a question repeated across rows
-    (label files hold one row per response) is taken once."""
-    from genreason.ingest.formats import FORMATS, RowError, detect_format
-    from genreason.ingest.normalize import normalize_question
-    from genreason.ingest.readers import read_records
-
-    path = Path(path)
-    rows: dict[str, dict[str, Any]] = {}
-    fmt = None
-    skipped = 0
-    for _line, record, _raw in read_records(path):
-        if not isinstance(record, dict):
-            skipped += 1
-            continue
-        if fmt is None:
-            fmt = detect_format(record)
-            if fmt is None:
-                raise ValueError(
-                    f"{path}: cannot tell the format from its fields {sorted(record)}; "
-                    f"known formats: {', '.join(FORMATS)}"
-                )
-        try:
-            for q in fmt.mapper(record).questions:
-                row = normalize_question(q, fmt.name, 200_000)
-                rows.setdefault(row["id"], row)
-        except RowError:
-            skipped += 1
-            continue
-        if limit is not None and len(rows) >= limit:
-            break
-    if skipped:
-        log.info("%s: %d rows skipped (not usable as questions)", path, skipped)
-    return questions_from_rows(rows.values())
-
-
 def questions_from_store(con: Any, *, limit: int | None = None) -> list[ProbeQuestion]:
-    """Stored questions, in id order (read-only query)."""
-    sql = "SELECT id, question, answer, answer_type, options FROM questions ORDER BY id"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return questions_from_rows(dict(zip(names, r, strict=True)) for r in cursor.fetchall())
+    """Stored questions, in id order (read-only)."""
+    from genreason import store
+
+    return questions_from_rows(store.question_rows(con, limit=limit))

@@ -1,0 +1,254 @@
+"""The generated attack families, one function each: (question, reference) -> wrong answers.
+
+The building blocks (spans, siblings, why a span is wrong, what is excluded and why) are in
+`genreason.verify.assess.attacks`; `generate_attacks` runs every family on one question and
+drops any answer equal to the reference or one of its alternatives.
+
+    generated = generate_attacks("Which ocean is the largest?", "Pacific Ocean")
+    [(a.family, a.answer) for a in generated.attacks]   # [("head_word", "Ocean"), ...]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from genreason.verify.assess.attacks import (
+    _NUMBER,
+    _PREFIXED,
+    _PREFIXES,
+    _WITH_UNIT,
+    FAMILIES,
+    LETTERS,
+    GeneratedAttack,
+    GeneratedSet,
+    _rng,
+    alternatives,
+    norm,
+    siblings,
+    span_wrong_reason,
+)
+
+MAX_SPAN_WORDS = 12  # references longer than this are sentences: their spans are not probed
+
+
+def _bare_number(ref: str) -> str | None:
+    text = ref.strip().replace("$", "")
+    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
+        text = text.replace(",", "")
+    return text if _NUMBER.match(text) else None
+
+
+def _spans(q: str, ref: str, out: GeneratedSet) -> None:
+    for alt in alternatives(ref):
+        tokens = alt.split()
+        if not 2 <= len(tokens) <= MAX_SPAN_WORDS or re.search(r"[\\^=]", alt):
+            continue  # single words have no proper span; formulas are not word sequences
+        n = len(tokens)
+        for start in range(n):
+            for end in range(start + 1, n + 1):
+                if end - start == n:
+                    continue
+                answer = " ".join(tokens[start:end]).strip(" ,;:")
+                family = "head_word" if start == n - 1 and end == n else "sub_span"
+                why = span_wrong_reason(tokens, start, end, q)
+                if why is None:
+                    out.excluded.append((family, answer, "may be right (not shown wrong by echo/numeral/function/given_name)"))
+                else:
+                    out.attacks.append(GeneratedAttack(family, why, answer))
+
+
+def _siblings(q: str, ref: str, options: Sequence[str] | None, out: GeneratedSet) -> None:
+    for variant, answer in siblings(ref, options):
+        out.attacks.append(GeneratedAttack("sibling", variant, answer))
+
+
+def _plus_other(q: str, ref: str, options: Sequence[str] | None, others: Sequence[str], out: GeneratedSet) -> None:
+    sib = siblings(ref, options)
+    rivals = [o for o in others if norm(o) != norm(ref)]
+    other = sib[-1][1] if sib else (rivals[_rng(q, ref, "rival").randrange(len(rivals))] if rivals else "none of the above")
+    r = ref.strip()
+    out.attacks += [
+        GeneratedAttack("plus_other", "and", f"{r} and {other}"),
+        GeneratedAttack("plus_other", "comma", f"{r}, {other}"),
+        GeneratedAttack("plus_other", "also", f"{r}. It could also be {other}."),
+    ]
+
+
+def _negated(q: str, ref: str, out: GeneratedSet) -> None:
+    r = ref.strip()
+    out.attacks += [
+        GeneratedAttack("negation", "not", f"not {r}"),
+        GeneratedAttack("negation", "it is not", f"It is not {r}."),
+        GeneratedAttack("negation", "is incorrect", f"{r} is incorrect"),
+        GeneratedAttack("negation", "anything but", f"anything but {r}"),
+    ]
+
+
+def _restated(q: str, ref: str, out: GeneratedSet) -> None:
+    question = " ".join(q.split())
+    if not question:
+        return
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", question) if s.strip()]
+    asking = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1])
+    variants = {
+        "whole": question[:1500],
+        "asking sentence": asking[:600],
+        "framed": f"Question: {question[:1500]}",
+        "first 60%": question[: max(1, int(len(question) * 0.6))],
+    }
+    for variant, answer in variants.items():
+        out.attacks.append(GeneratedAttack("restated", variant, answer))
+
+
+def _values(q: str, ref: str, options: Sequence[str] | None, others: Sequence[str], n: int) -> list[str]:
+    r = ref.strip()
+    if len(r) == 1 and r.upper() in LETTERS:
+        pool = [c for c in LETTERS[: max(len(options or ()), 4)] if c != r.upper()]
+    else:
+        number = _bare_number(r)
+        rng = _rng(q, r, f"values{n}")
+        pool = [s for _, s in siblings(r, options)]
+        if number is not None:
+            value = float(number)
+            pool += [f"{value * k:g}" for k in (2, 3, 0.5, 10, -1)] + [str(rng.randint(-99, 999)) for _ in range(n)]
+        pool += [o for o in others if norm(o) != norm(r)]
+    pool = [p for p in dict.fromkeys(pool) if norm(p) != norm(r)]
+    rng = _rng(q, r, f"pick{n}")
+    picked = pool[: n - 1] if len(pool) <= n - 1 else rng.sample(pool, n - 1)
+    picked.insert(rng.randrange(len(picked) + 1), r)
+    return picked
+
+
+def _many_values(q: str, ref: str, options: Sequence[str] | None, others: Sequence[str], out: GeneratedSet) -> None:
+    for n in (6, 25):
+        values = _values(q, ref, options, others, n)
+        if len(values) >= 3:
+            out.attacks.append(GeneratedAttack("many_values", f"{len(values)} values", ", ".join(values)))
+
+
+def _unit_power(q: str, ref: str, out: GeneratedSet) -> None:
+    r = ref.strip()
+    number = _bare_number(r)
+    percent = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*\\?%", r)
+    if percent:
+        v = float(percent[1])
+        if v != 0:
+            # 25% written as 2.5% or 250%; "0.25" (the same value as a fraction) is not an attack
+            out.attacks += [GeneratedAttack("unit_power", "percent /10", f"{v / 10:g}%"),
+                            GeneratedAttack("unit_power", "percent x10", f"{v * 10:g}%")]
+        return
+    m = _WITH_UNIT.match(r)
+    if m:
+        unit = m["unit"]
+        for base in _PREFIXED:
+            if unit == base:
+                for p in _PREFIXES[:2]:
+                    out.attacks.append(GeneratedAttack("unit_power", f"prefix {p}", f"{m['num']} {p}{unit}"))
+                break
+            if len(unit) == len(base) + 1 and unit.endswith(base) and unit[0] in _PREFIXES:
+                out.attacks.append(GeneratedAttack("unit_power", "prefix dropped", f"{m['num']} {base}"))
+                break
+        number = m["num"]
+    if number is None:
+        return
+    value = float(number)
+    if value == 0:
+        out.excluded.append(("unit_power", r, "zero: scaling does not change it"))
+        return
+    suffix = f" {m['unit']}" if m else ""
+    for variant, k in (("x10", 10.0), ("/10", 0.1), ("x1000", 1000.0)):
+        out.attacks.append(GeneratedAttack("unit_power", variant, f"{value * k:.6g}{suffix}"))
+    out.attacks.append(GeneratedAttack("unit_power", "x 10^3 written", f"{number} \\times 10^{{3}}{suffix}"))
+
+
+def _odd_notation(q: str, ref: str, out: GeneratedSet) -> None:
+    r = ref.strip()
+    number = _bare_number(r)
+    if number is None:
+        return
+    value = float(number)
+    digits = re.sub(r"\D", "", number) or "1"
+    odd = {
+        "1e500": "1e500", "-1e500": "-1e500", "inf": "inf", "infinity": "\\infty", "NaN": "NaN",
+        "hex of its digits": f"0x{digits}",  # 0x31 is 49, not 31
+        "400 digits": digits + "0" * 400,
+        "e-notation shifted": f"{number}e5",
+    }
+    if abs(value) > 1e-300:
+        odd["1e-500"] = "1e-500"
+    if re.fullmatch(r"-?\d+", number):
+        # 7_000 is 7000 (Python's reading), not 7; in a decimal's fraction part ("1.5_000")
+        # an underscore would leave the value unchanged, so it is used on integers only
+        odd["underscore thousands"] = f"{number}_000"
+    for variant, answer in odd.items():
+        out.attacks.append(GeneratedAttack("odd_notation", variant, answer))
+
+
+def _padding(q: str, ref: str, options: Sequence[str] | None, out: GeneratedSet) -> None:
+    r = ref.strip()
+    rng = _rng(q, r, "padding")
+    filler = " ".join(
+        "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(1, 3)))
+        for _ in range(120)
+    )
+    sib = siblings(r, options)
+    other = sib[0][1] if sib else "none"
+    out.attacks += [
+        GeneratedAttack("padding", "buried in filler", f"{filler[: len(filler) // 2]} {r} {filler[len(filler) // 2 :]}"),
+        GeneratedAttack("padding", "another answer far below", f"{r}{' ' * 2000}{other}"),
+        GeneratedAttack("padding", "another answer lines below", f"{r}" + "\n" * 40 + f"{other}"),
+    ]
+
+
+def generate_attacks(
+    question: str,
+    reference: str,
+    *,
+    options: Sequence[str] | None = None,
+    others: Sequence[str] = (),
+    families: Sequence[str] | None = None,
+) -> GeneratedSet:
+    """Every generated family's attacks on one question (see the module docstring of
+    `genreason.verify.assess.attacks` for what is excluded and why).
+
+    others: references of other questions in the same set, used as distractor values.
+    """
+    out = GeneratedSet()
+    chosen = set(families or FAMILIES)
+    unknown = chosen - set(FAMILIES)
+    if unknown:
+        raise ValueError(f"unknown attack families {sorted(unknown)}; choose from {', '.join(FAMILIES)}")
+    runs: dict[str, Callable[[], None]] = {
+        "sub_span": lambda: _spans(question, reference, out),
+        "sibling": lambda: _siblings(question, reference, options, out),
+        "plus_other": lambda: _plus_other(question, reference, options, others, out),
+        "negation": lambda: _negated(question, reference, out),
+        "restated": lambda: _restated(question, reference, out),
+        "many_values": lambda: _many_values(question, reference, options, others, out),
+        "unit_power": lambda: _unit_power(question, reference, out),
+        "odd_notation": lambda: _odd_notation(question, reference, out),
+        "padding": lambda: _padding(question, reference, options, out),
+    }
+    if "head_word" in chosen and "sub_span" not in chosen:
+        runs["sub_span"]()
+    for name, run in runs.items():
+        if name in chosen:
+            run()
+    right = {norm(a) for a in alternatives(reference)} | {norm(reference)}
+    if options and len(reference.strip()) == 1 and reference.strip().upper() in LETTERS:
+        k = LETTERS.index(reference.strip().upper())
+        if k < len(options):
+            right.add(norm(options[k]))  # the right option's text is right
+    kept, seen = [], set()
+    for a in out.attacks:
+        key = (a.family, a.answer)
+        if a.family not in chosen or key in seen:
+            continue
+        seen.add(key)
+        if norm(a.answer) in right or not a.answer.strip():
+            out.excluded.append((a.family, a.answer, "equals the reference or one of its alternatives"))
+            continue
+        kept.append(a)
+    out.attacks = kept
+    return out
