@@ -303,6 +303,7 @@ def run_pipeline(
     progress: bool = True,
     redo: bool = False,
     should_stop: Callable[[], bool] | None = None,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[StageRun]:
     """Run stages in order, each on the questions the one before kept; one pipeline id ties
     their stage runs together (the Curation page's funnel)."""
@@ -315,7 +316,7 @@ def run_pipeline(
         stages[0].ignore_drops_by = tuple(s.name for s in stages)
     for stage in stages:
         result = run_stage(stage, current, db=db, pipeline=pipeline, progress=progress, redo=redo,
-                           should_stop=should_stop)
+                           should_stop=should_stop, on_progress=on_progress)
         results.append(result)
         if result.status != "done":
             break

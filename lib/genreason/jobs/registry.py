@@ -28,6 +28,7 @@ KINDS: dict[str, str] = {
     "grpo": "genreason.jobs.grpo",
     "verifier-sft": "genreason.jobs.verifier_sft",
     "eval": "genreason.jobs.eval",
+    "curate": "genreason.jobs.curate",
 }
 
 
