@@ -8,29 +8,32 @@ the benchmark item id, the overlap and the number of shared n-grams. The curatio
 
 How it decides
 1. Texts are split into segments: the question body (line breaks are only whitespace), and
-   each answer option (leading labels "A." / "(b)" removed), each tokenised by `genreason.curate.dedup.tokens` (case, Unicode, whitespace,
-   punctuation and LaTeX spacing do not matter). N-grams never cross a segment, so reordered
-   options change nothing; a segment shorter than n is one gram of its own.
+   each answer option (leading labels "A." / "(b)" removed), each tokenised by
+   `genreason.curate.dedup.tokens` (case, Unicode, whitespace, punctuation and LaTeX spacing
+   do not matter). N-grams never cross a segment, so reordered options change nothing; a
+   segment shorter than n is one gram of its own.
 2. Candidates: a row and a benchmark item that share a word 8-gram (or a whole segment of 4-7
-   tokens: short MATH-500 problems). Grams found in more than `max_items_per_gram` benchmark
-   items are boilerplate ("which of the following is the") and do not make candidates.
+   tokens: short MATH-500 problems), or the same set of at least `min_options` options. Grams
+   found in more than `max_items_per_gram` benchmark items are boilerplate ("which of the
+   following statements is true about the") and make no candidates.
 3. Overlap: the share of tokens covered by shared grams, on the item's side and on the row's,
    whichever is higher (a row containing a whole item, or a row that is a piece of a long BBEH
-   input). When the row carries the item's whole set of options (at least `min_options`, any
-   order), the share of the item's question words found in the row's question counts too: a
-   reworded multiple-choice question keeps its options. Contaminated when overlap >=
-   `threshold` (0.5).
+   input). When the row carries the item's whole set of options (any order), the share of the
+   item's question words found in the row's question counts too: a reworded multiple-choice
+   question keeps its options. Contaminated when overlap >= `threshold` (0.5).
 
-Why 8-grams and token coverage. GPT-3 (Brown et al. 2020, app. C) flagged any shared 13-gram;
-open-r1's decontamination uses 8-grams; Cosmopedia (HF 2024) 10-grams, then a difflib ratio
-> 0.5 against the benchmark text. Most MATH-500 and GSM8K questions are 20-60 words, so a
-13-gram needs 13 untouched words in a row: rewording one word in four leaves none, while an
-8-gram of ordinary words almost never repeats by chance outside boilerplate, which step 2
-removes. Counting covered *tokens* instead of shared grams is what makes it robust: replacing
-3 words in a 40-word item kills up to 24 of 33 8-grams (gram overlap 0.27) but the surviving
-grams still cover about 80% of the item's tokens. The 0.5 threshold plays Cosmopedia's diff
-ratio: at least half the item (or row) copied in runs of 8+ words. Short questions (under 4
-tokens) cannot be matched robustly and are matched only through a longer shared segment.
+Why 8-grams and token coverage. GPT-3 (Brown et al. 2020, appendix C) flagged shared 13-grams;
+open-r1's decontamination script uses 8-grams; Cosmopedia (Hugging Face, 2024) 10-grams, then a
+difflib ratio > 0.5 against the benchmark text. MATH-500 problems have a median of 26 words (a
+tenth under 9) and GSM8K questions 43 (../shared/realdata), so a 13-gram needs 13 untouched
+words in a row and rewording one word in ten already breaks most of them. Shorter grams are
+not safe either: on bench/bench_dedup.py's generated questions, 5- to 7-grams gave unrelated
+questions overlaps up to 0.46 with benchmark items, 8-grams none. Counting covered *tokens*
+instead of shared grams is what makes 8-grams robust to rewording: replacing 3 words in a
+40-word item kills up to 24 of its 33 8-grams, but the surviving grams still cover most of the
+item's tokens. The 0.5 threshold plays the part of Cosmopedia's diff ratio: at least half the
+item (or the row) copied in runs of 8 or more words. Questions under 4 tokens are matched only
+through a longer shared segment or their options.
 """
 
 from __future__ import annotations
