@@ -46,6 +46,7 @@ def test_latex_forms_normalise_alike() -> None:
     assert normalize_text(r"Compute $\dfrac{1}{2}\cdot 3{,}000$") == normalize_text(r"compute \frac{1}{2} * 3000")
     assert normalize_text(r"\left( x \right) \le 5") == normalize_text("(x) <= 5")
     assert normalize_text("1,000,000 well-known") == "1000000 well known"
+    assert normalize_text("5 − 3 × 2 ≤ 7") == normalize_text("5 - 3 * 2 <= 7")  # Unicode operators
 
 
 def test_one_changed_number_is_another_question() -> None:

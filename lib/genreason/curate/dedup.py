@@ -57,6 +57,7 @@ _LATEX_SPACING = re.compile(r"\\[,;:! ]|\\q?quad\b|\\(?:left|right|displaystyle|
 _LATEX_ALIASES = {"\\dfrac": "\\frac", "\\tfrac": "\\frac", "\\cdot": "*", "\\times": "*", "\\div": "/",
                   "\\le": "<=", "\\leq": "<=", "\\ge": ">=", "\\geq": ">="}
 _LATEX_ALIAS = re.compile(r"\\(?:dfrac|tfrac|cdot|times|div|leq|le|geq|ge)(?![a-z])")
+_SYMBOLS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00f7": "/", "\u2264": "<=", "\u2265": ">="})
 _THOUSANDS = re.compile(r"(?<=\d)(?:,|\{,\})(?=\d{3}(?!\d))")
 _WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _TOKEN = re.compile(r"\\[a-z]+|\d+(?:\.\d+)?|[^\W\d_]+|<=|>=|[-+*/=^<>]")
@@ -67,10 +68,10 @@ def tokens(text: str) -> list[str]:
     """The normalised tokens of a text: words, numbers, operators and LaTeX commands.
 
     NFKC folds full-width digits and ligatures, case is folded, LaTeX spacing (`\\,`, `\\quad`,
-    `\\left`) and wrappers (`\\text`) go, `\\dfrac` is `\\frac`, `\\cdot`/`\\times` are `*`,
+    `\\left`) and wrappers (`\\text`) go, `\\dfrac` is `\\frac`, `\\cdot`/`\\times`/`×` are `*`, `−` is `-`,
     "1,000" is "1000", "well-known" is two words; punctuation, braces and `$` are dropped.
     """
-    s = unicodedata.normalize("NFKC", text).casefold()
+    s = unicodedata.normalize("NFKC", text).casefold().translate(_SYMBOLS)
     s = _LATEX_SPACING.sub(" ", s)
     s = _LATEX_ALIAS.sub(lambda m: " " + _LATEX_ALIASES[m.group(0)] + " ", s)
     s = _THOUSANDS.sub("", s)
