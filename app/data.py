@@ -176,3 +176,124 @@ def start_verify_job(
 def stop_job(db: str, job_id: str) -> bool:
     with _DB_LOCK:
         return jobs.stop_job(db, job_id)
+
+
+# --- training page (jobs live, run folders cached on their files' mtimes) -----------------------
+
+
+def training_jobs(db: str, limit: int = 20) -> list[dict[str, Any]]:
+    """GRPO and verifier-SFT jobs, newest first; jobs that died unseen are settled first."""
+    with _DB_LOCK:
+        jobs.reconcile_jobs(db)
+    with _reading(db) as con:
+        found = jobs.list_jobs(con, limit=200)
+    return [j for j in found if j["kind"] in ("grpo", "verifier-sft")][:limit]
+
+
+def start_training_job(db: str, kind: str, config: dict[str, Any]) -> jobs.Job:
+    """Validate (the kind's prepare raises ValueError naming the bad field) and start."""
+    with _DB_LOCK:
+        return jobs.start_job(db, kind, config)
+
+
+def resume_job(db: str, job_id: str) -> jobs.Job:
+    with _DB_LOCK:
+        return jobs.resume_job(db, job_id)
+
+
+def job_log(run_dir: str, lines: int = 80) -> str:
+    return jobs.log_tail(run_dir, lines)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def snapshot_names(db: str, version: str) -> list[str]:
+    from genreason.store import snapshots
+
+    with _reading(db) as con:
+        return [s["name"] for s in snapshots.list_snapshots(con)]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_metrics(run_dir: str, files_version: tuple[float, ...]) -> list[dict[str, Any]]:
+    """files_version: `genreason.train.runs.files_version(run_dir)`."""
+    from genreason.train import runs
+
+    return runs.read_metrics(run_dir)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_completions(run_dir: str, files_version: tuple[float, ...], step: int | None,
+                    verdict: str) -> list[dict[str, Any]]:
+    from genreason.train import runs
+
+    return runs.read_completions(run_dir, step=step, verdict=verdict)
+
+
+# --- curation page (cached reads keyed on the data version; jobs live) --------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def curation_pipelines(db: str, version: str) -> list[dict[str, Any]]:
+    from genreason.curate import status
+
+    with _reading(db) as con:
+        return status.pipelines(con, limit=50)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def curation_funnel(db: str, version: str, pipeline: str) -> list[dict[str, Any]]:
+    from genreason.curate import status
+
+    with _reading(db) as con:
+        return status.funnel(con, pipeline)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def dropped_examples(db: str, version: str, run_id: str, reason: str, limit: int = 50) -> list[dict[str, Any]]:
+    from genreason.curate import status
+
+    with _reading(db) as con:
+        return status.dropped_examples(con, run_id, reason, limit=limit)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def snapshot_records(db: str, version: str) -> list[dict[str, Any]]:
+    from genreason.store import snapshots
+
+    with _reading(db) as con:
+        return snapshots.list_snapshots(con)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def snapshot_export(db: str, version: str, name: str, fmt: str) -> bytes:
+    """A snapshot as a downloadable file (parquet, jsonl, or verl's train.parquet)."""
+    import tempfile
+
+    from genreason.curate.export import export_snapshot
+    from genreason.store import snapshots
+
+    with _reading(db) as con:
+        rows = snapshots.load_snapshot(con, name)
+    with tempfile.TemporaryDirectory() as tmp:
+        return export_snapshot(rows, fmt, tmp, name=name)[0].read_bytes()
+
+
+def create_snapshot(db: str, name: str, require_stages: tuple[str, ...], note: str) -> dict[str, Any]:
+    from genreason.curate.freeze import freeze_kept
+
+    with _writing(db) as con:
+        return freeze_kept(con, name, require_stages=require_stages, note=note or None)
+
+
+def curate_jobs(db: str, limit: int = 10) -> list[dict[str, Any]]:
+    with _DB_LOCK:
+        jobs.reconcile_jobs(db)
+    with _reading(db) as con:
+        return jobs.list_jobs(con, limit=limit, kind="curate")
+
+
+def start_curate_job(db: str, stages: list[str], settings: list[str]) -> jobs.Job:
+    from genreason.jobs.curate import start_curate_job as start
+
+    with _DB_LOCK:
+        return start(db, stages, settings)

@@ -27,7 +27,8 @@ st.set_page_config(page_title="genreason workbench", page_icon=":material/scienc
 PAGES = [
     st.Page("views/dataset.py", title="Dataset", icon=":material/table_view:", default=True),
     st.Page("views/verifiers.py", title="Verifiers", icon=":material/balance:"),
-    # st.Page("views/training.py", title="Training", icon=":material/model_training:"),
+    st.Page("views/curation.py", title="Curation", icon=":material/filter_alt:"),
+    st.Page("views/training.py", title="Training", icon=":material/model_training:"),
     # st.Page("views/evaluation.py", title="Evaluation", icon=":material/fact_check:"),
 ]
 

@@ -1,0 +1,204 @@
+"""Training page: launch GRPO or compact-verifier runs, watch their curves live, stop and resume.
+
+Everything is read through app/data.py (jobs from the store, metrics and completions from run
+folders) and started through lib (`genreason.jobs.start_job`, whose kind module validates the
+settings before anything is recorded). The jobs section refreshes itself every two seconds
+while a job is active.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+import plotly.express as px
+import sidebar
+import streamlit as st
+
+import data
+from genreason.jobs import ACTIVE
+from genreason.store import StoreError
+from genreason.train import runs
+from genreason.train.config import PRESETS
+from genreason.verify.registry import VERIFIERS
+
+
+def _launch(state: data.DbState, form: dict[str, Any]) -> None:
+    try:
+        overrides = runs.parse_settings(form["overrides"])
+        if form["kind"] == "GRPO":
+            source = {"snapshot": form["snapshot"]} if form["source"] == "Snapshot" else {
+                "questions_file": form["questions_file"].strip() or None}
+            config = {"preset": form["preset"], "model": form["model"].strip(), **source,
+                      "judge": form["judge"], "overrides": overrides}
+            if form["judge"] != "rule":
+                config["judge_options"] = sidebar.model_options(form["judge"])
+            job = data.start_training_job(state.path, "grpo", config)
+        else:
+            job = data.start_training_job(state.path, "verifier-sft", {
+                "base_model": form["model"].strip(), "teacher": form["teacher"],
+                "run_name": form["run_name"].strip(), "overrides": overrides})
+    except (ValueError, OSError, StoreError) as exc:
+        st.session_state["train_message"] = ("error", f"not started: {exc}")
+        return
+    st.session_state["train_message"] = ("success", f"Started job `{job.id}`.")
+    st.session_state["train_active"] = True
+
+
+def _launch_form(state: data.DbState) -> None:
+    st.subheader("Launch a run")
+    kind = st.radio("Kind", ["GRPO", "Verifier SFT"], horizontal=True, key="train_kind")
+    form: dict[str, Any] = {"kind": kind}
+    with st.form("launch", border=True):
+        if kind == "GRPO":
+            cols = st.columns(3)
+            form["preset"] = cols[0].selectbox("Preset", list(PRESETS), index=list(PRESETS).index("tiny-cpu"))
+            form["judge"] = cols[1].selectbox("Reward judge", list(VERIFIERS), key="train_judge")
+            form["source"] = cols[2].radio("Questions from", ["Snapshot", "File"], horizontal=True)
+            snapshots = data.snapshot_names(state.path, state.version)
+            form["snapshot"] = st.selectbox("Snapshot", snapshots or ["(no snapshots yet)"],
+                                            disabled=not snapshots)
+            form["questions_file"] = st.text_input("Questions file (JSONL/Parquet)", key="train_qfile")
+            st.caption(PRESETS[form["preset"]][1])
+        else:
+            judges = data.judge_names(state.path, state.version)
+            form["teacher"] = st.selectbox("Teacher judge (labels)", judges or ["(no judgments yet)"])
+            form["run_name"] = st.text_input("Run name (the judge becomes model:<run name>)", key="train_run_name")
+        form["model"] = st.text_input("Model folder", key="train_model",
+                                      help="a local model folder (`genreason tiny-model --out DIR` builds a tiny one)")
+        form["overrides"] = st.text_area("Overrides, one key=value per line", key="train_overrides",
+                                         placeholder="max_steps=10\nlearning_rate=1e-6")
+        if st.form_submit_button("Launch", type="primary"):
+            _launch(state, form)
+    message = st.session_state.pop("train_message", None)
+    if message:
+        getattr(st, message[0])(message[1])
+
+
+def _stop(db: str, job_id: str) -> None:
+    try:
+        data.stop_job(db, job_id)
+    except (ValueError, OSError, StoreError) as exc:
+        st.session_state["train_message"] = ("error", f"could not stop {job_id}: {exc}")
+
+
+def _resume(db: str, job_id: str) -> None:
+    try:
+        data.resume_job(db, job_id)
+    except (ValueError, OSError, StoreError) as exc:
+        st.session_state["train_message"] = ("error", f"could not resume {job_id}: {exc}")
+        return
+    st.session_state["train_active"] = True
+
+
+def _eta(seconds: Any) -> str:
+    if not isinstance(seconds, (int, float)):
+        return "-"
+    return f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.0f} s"
+
+
+def _job_row(db: str, job: dict[str, Any]) -> None:
+    p, cfg = job["progress"], job["config"]
+    what = cfg.get("preset") or cfg.get("run_name") or ""
+    with st.container(border=True, key=f"job_{job['id']}"):
+        head = st.columns([6, 1, 1], vertical_alignment="center")
+        head[0].markdown(f"`{job['id']}` · {job['kind']} {what} · **{job['state']}** · "
+                         f"started {job['started_at'] or '-'} · ETA {_eta(p.get('eta_s'))}")
+        if job["state"] in ACTIVE:
+            head[1].button("Stop", key=f"stop_{job['id']}", on_click=_stop, args=(db, job["id"]))
+        elif job["state"] in ("stopped", "failed", "lost"):
+            head[1].button("Resume", key=f"resume_{job['id']}", on_click=_resume, args=(db, job["id"]))
+        show_log = head[2].toggle("Log", key=f"log_{job['id']}")
+        step, total = p.get("step") or 0, p.get("total") or 0
+        st.progress(min(step / total, 1.0) if total else 0.0,
+                    text=f"step {step} / {total or '?'}" + (f" · reward {p['reward']:.3f}"
+                                                           if isinstance(p.get("reward"), float) else ""))
+        if job["error"] or p.get("error"):
+            st.error(job["error"] or p.get("error"))
+        if show_log:
+            st.code(data.job_log(job["run_dir"]), language=None)
+
+
+def _jobs_body(db: str, polling: bool) -> None:
+    try:
+        found = data.training_jobs(db)
+    except StoreError as exc:
+        st.caption(f"Jobs unavailable for the moment: {exc}")
+        return
+    active = any(j["state"] in ACTIVE for j in found)
+    if active != polling:
+        st.session_state["train_active"] = active
+        st.rerun()
+    if not found:
+        st.caption("No training jobs yet.")
+        return
+    for job in found:
+        _job_row(db, job)
+    _curves(found)
+
+
+def _curves(found: list[dict[str, Any]]) -> None:
+    with_metrics = [j for j in found if data.run_metrics(j["run_dir"], runs.files_version(j["run_dir"]))]
+    st.subheader("Curves")
+    if not with_metrics:
+        st.caption("No metrics yet: the first point appears when a run finishes its first step.")
+        return
+    ids = [j["id"] for j in with_metrics]
+    chosen = st.multiselect("Runs", ids, default=ids[:1], key="train_runs")
+    frames = []
+    for job in with_metrics:
+        if job["id"] in chosen:
+            rows = data.run_metrics(job["run_dir"], runs.files_version(job["run_dir"]))
+            for title, names in runs.METRIC_GROUPS.items():
+                for point in runs.metric_series(rows, names):
+                    frames.append({**point, "run": job["id"], "chart": title})
+    if not frames:
+        st.caption("Pick a run.")
+        return
+    df = pd.DataFrame(frames)
+    cols = st.columns(2)
+    for i, (title, group) in enumerate(df.groupby("chart", sort=False)):
+        fig = px.line(group, x="step", y="value", color="run", line_dash="metric", markers=True,
+                      title=title, height=280)
+        fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="")
+        cols[i % 2].plotly_chart(fig, key=f"chart_{title}")
+
+
+def _completions(found: list[dict[str, Any]]) -> None:
+    grpo = [j for j in found if j["kind"] == "grpo"]
+    st.subheader("Completions")
+    if not grpo:
+        st.caption("Sampled completions appear here for GRPO runs.")
+        return
+    cols = st.columns(3)
+    job_id = cols[0].selectbox("Run", [j["id"] for j in grpo], key="completions_run")
+    run_dir = next(j["run_dir"] for j in grpo if j["id"] == job_id)
+    steps = runs.completion_steps(run_dir)
+    step = cols[1].selectbox("Step", ["all", *steps[::-1]], key="completions_step")
+    verdict = cols[2].selectbox("Verdict", runs.VERDICT_FILTERS, key="completions_verdict")
+    rows = data.run_completions(run_dir, runs.files_version(run_dir),
+                                None if step == "all" else int(step), verdict)
+    if not rows:
+        st.caption("No completions match.")
+        return
+    table = pd.DataFrame(rows)
+    shown = [c for c in ("step", "id", "reward", "outcome", "extracted", "reference", "length_penalty",
+                         "path", "completion") if c in table.columns]
+    st.dataframe(table[shown], hide_index=True, width="stretch")
+
+
+def _page(state: data.DbState) -> None:
+    _launch_form(state)
+    st.subheader("Jobs")
+    polling = st.session_state.setdefault("train_active", False)
+    st.fragment(run_every=2.0 if polling else None)(_jobs_body)(state.path, polling)
+    try:
+        _completions(data.training_jobs(state.path))
+    except StoreError as exc:
+        st.caption(f"Completions unavailable for the moment: {exc}")
+    st.caption(f"Page rendered at {time.strftime('%H:%M:%S')}")
+
+
+st.title("Training")
+sidebar.show_page(_page)
