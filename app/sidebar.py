@@ -9,13 +9,14 @@ whoever started the app, is always allowed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 import data
 from genreason import store
-from genreason.config import default_db_path
+from genreason.config import SETTINGS_KEYS, default_db_path, load_settings, save_settings
 from genreason.llm import BACKENDS, keys
 from genreason.llm.servers import split_base_urls
 from genreason.paths import PathNotAllowedError, allowed_roots, confine_path
@@ -58,17 +59,63 @@ def render() -> None:
         st.session_state["db"], st.session_state["db_error"] = db, error
         if error:
             st.error(error)
+        _load_settings()
+        st.text_input("Your name (annotator)", key="annotator", on_change=_save_settings,
+                      placeholder="e.g. ada",
+                      help="Your verdicts are stored as judge human:<name> (human without one).")
         with st.expander("Model backend (model and hybrid judging)"):
-            st.selectbox("Backend", list(BACKENDS), key="backend")
-            st.text_input("Model path or served name", key="model",
+            st.selectbox("Backend", list(BACKENDS), key="backend", on_change=_save_settings)
+            st.text_input("Model path or served name", key="model", on_change=_save_settings,
                           help="hf / vllm: a model folder in an allowed folder; "
                                "openai: the name the server serves.")
-            st.text_input("Base URL (openai backend)", key="base_url",
+            st.text_input("Base URL (openai backend)", key="base_url", on_change=_save_settings,
                           placeholder="http://127.0.0.1:8000/v1",
                           help="Several servers: separate their URLs with commas.")
             _key_notice(st.session_state.get("base_url") or "")
         if st.button("Reload data", help="Drop cached query results and read the store again"):
             st.cache_data.clear()
+
+
+def _load_settings() -> None:
+    """Model settings and the annotator name come back from the last session (data folder)."""
+    if st.session_state.get("_settings_loaded"):
+        return
+    st.session_state["_settings_loaded"] = True
+    for key, value in load_settings(_settings_folder()).items():
+        if key == "backend" and value not in BACKENDS:
+            continue
+        st.session_state.setdefault(key, value)
+
+
+def _settings_folder() -> Path:
+    """Settings live beside the default database (the operator's data folder)."""
+    return default_db_path().expanduser().parent
+
+
+def _save_settings() -> None:
+    try:
+        save_settings({k: st.session_state.get(k) or "" for k in SETTINGS_KEYS}, _settings_folder())
+    except OSError:  # a read-only data folder: the settings last for this session only
+        pass
+
+
+def restore(key: str, default: Any) -> None:
+    """Before drawing widget `key`: bring back the value it had on an earlier page visit
+    (Streamlit forgets the state of widgets a page run does not draw)."""
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(f"_kept_{key}", default)
+
+
+def remember(*keys: str) -> None:
+    """After drawing widgets: keep their values for the next visit (see restore)."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[f"_kept_{key}"] = st.session_state[key]
+
+
+def kept(key: str) -> Any:
+    """The value remembered for widget `key`, or None."""
+    return st.session_state.get(f"_kept_{key}")
 
 
 def _key_notice(base_url: str) -> None:

@@ -43,3 +43,33 @@ def resolve_db_path(db: str | os.PathLike[str] | None) -> Path:
 def lock_timeout_s() -> float:
     """How long a connection waits for another process's lock before giving up."""
     return float(os.environ.get("GENREASON_LOCK_TIMEOUT", "15"))
+
+
+SETTINGS_NAME = "app_settings.json"
+SETTINGS_KEYS = ("backend", "model", "base_url", "annotator")  # never secrets
+
+
+def load_settings(folder: Path | None = None) -> dict[str, str]:
+    """The app's remembered model settings and annotator name (data folder's
+    app_settings.json); {} when there are none or the file is unreadable."""
+    import json
+
+    path = (folder or data_dir()) / SETTINGS_NAME
+    try:
+        raw = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {k: str(v) for k, v in raw.items() if k in SETTINGS_KEYS and isinstance(v, str)} \
+        if isinstance(raw, dict) else {}
+
+
+def save_settings(settings: dict[str, str], folder: Path | None = None) -> None:
+    """Remember the app's model settings and annotator name for the next session (atomically)."""
+    import json
+
+    folder = folder or data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = {k: str(v) for k, v in settings.items() if k in SETTINGS_KEYS and v is not None}
+    tmp = folder / f".{SETTINGS_NAME}.tmp"
+    tmp.write_text(json.dumps(kept, indent=2))
+    os.replace(tmp, folder / SETTINGS_NAME)

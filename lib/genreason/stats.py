@@ -47,3 +47,34 @@ def store_stats(con: duckdb.DuckDBPyConnection, top_reasons: int = 10) -> dict[s
                 FROM quarantine GROUP BY 1 ORDER BY n DESC, 1 LIMIT {int(top_reasons)}"""),
         },
     }
+
+
+def judge_overlaps(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+    """For every ordered pair of judges, how many candidates both have judged (the app picks
+    its default comparison from these)."""
+    rows = con.execute("""
+        SELECT a.judge, b.judge, count(*) FROM judgments a
+        JOIN judgments b ON a.candidate_id = b.candidate_id AND a.judge <> b.judge
+        GROUP BY ALL""").fetchall()
+    return {(a, b): int(n) for a, b, n in rows}
+
+
+def judges_version(con: duckdb.DuckDBPyConnection, judges: list[str]) -> str:
+    """A key that changes when any judgment of `judges` is added, replaced or removed, and only
+    then: a human verdict under another judge name leaves a cached comparison of these valid."""
+    row = con.execute(
+        "SELECT count(*), max(created_at)::VARCHAR, "
+        "sum(hash(candidate_id || judge || coalesce(verdict::VARCHAR, '?')))::VARCHAR "
+        "FROM judgments WHERE judge IN (SELECT unnest(?::VARCHAR[]))",
+        [list(judges)],
+    ).fetchone()
+    return ":".join(str(v) for v in row)
+
+
+def count_judged(con: duckdb.DuckDBPyConnection, judge: str, candidate_ids: list[str]) -> int:
+    """How many of `candidate_ids` have a judgment by `judge` (a queue's progress)."""
+    if not candidate_ids:
+        return 0
+    return int(con.execute(
+        "SELECT count(*) FROM judgments WHERE judge = ? AND candidate_id IN "
+        "(SELECT unnest(?::VARCHAR[]))", [judge, list(candidate_ids)]).fetchone()[0])

@@ -175,7 +175,7 @@ def test_a_human_verdict_is_stored_in_the_store(sample_db: Path) -> None:
     at.text_input(key=f"note_{candidate}").input("checked by hand").run()
     at.button(key="verdict_Incorrect").click().run()
     assert not at.exception
-    assert "Stored human verdict" in texts(at.success)
+    assert "as `human` for" in texts(at.success)
     with store.connect(sample_db, read_only=True) as con:
         row = con.execute("SELECT verdict, reason FROM judgments WHERE judge = 'human' "
                           "AND candidate_id = ?", [candidate]).fetchone()
@@ -321,3 +321,101 @@ def test_bad_sidebar_paths_are_messages_not_tracebacks(
     assert not at.exception, [e.value for e in at.exception]
     assert message in texts(at.sidebar.error)
     assert "Choose a database file" in texts(at.warning)
+
+
+# --- issue 12 items 13-15: defaults, remembered choices, the queue ----------------------------
+
+
+def _verdict(at: AppTest, label: str = "Incorrect") -> AppTest:
+    at.button(key=f"verdict_{label}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_one_human_verdict_keeps_the_rule_vs_reference_default(sample_db: Path) -> None:
+    at = open_app("views/verifiers.py")
+    at.selectbox(key="judge_a").select(ANNOTATOR).run()
+    _verdict(at)
+    fresh = open_app("views/verifiers.py")  # a new session: the defaults, not the last choice
+    assert (fresh.selectbox(key="judge_a").value, fresh.selectbox(key="judge_b").value) == (
+        "rule", "reference")
+    fresh.selectbox(key="judge_a").select("human").run()
+    metrics = shown_metrics(fresh)
+    assert metrics["Items judged by both"] == "1" and metrics["Cohen's kappa"] == "n/a"
+
+
+def test_judge_choice_and_limit_survive_a_trip_to_the_dataset_page(sample_db: Path) -> None:
+    at = open_app("views/verifiers.py")
+    at.selectbox(key="judge_a").select(ANNOTATOR).run()
+    at.number_input(key="run_limit").set_value(7).run()
+    at.switch_page("views/dataset.py").run()
+    at.switch_page("views/verifiers.py").run()
+    assert at.selectbox(key="judge_a").value == ANNOTATOR
+    assert at.number_input(key="run_limit").value == 7
+
+
+def test_a_verdict_moves_the_queue_on_and_counts_progress(sample_db: Path) -> None:
+    at = open_app("views/verifiers.py")
+    at.selectbox(key="judge_a").select(ANNOTATOR).run()
+    with store.connect(sample_db, read_only=True) as con:
+        queue = compare_judges(con, ANNOTATOR, "reference", max_disagreements=None).disagreements
+    assert f"0 of {len(queue)} have a verdict by `human`" in texts(at.caption)
+    _verdict(at)
+    assert at.number_input(key="queue_pos").value == 2
+    assert queue[1]["item_id"] in texts(at.markdown)
+    assert f"1 of {len(queue)} have a verdict by `human`" in texts(at.caption)
+
+
+def test_verdicts_are_per_annotator_with_agreement_between_them(sample_db: Path) -> None:
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60)
+    at.session_state["annotator"] = "ada"
+    at.run()
+    at.switch_page("views/verifiers.py").run()
+    at.selectbox(key="judge_a").select(ANNOTATOR).run()
+    _verdict(at, "Correct")
+    at.text_input(key="annotator").input("bob").run()
+    at.number_input(key="queue_pos").set_value(1).run()
+    _verdict(at, "Incorrect")
+    with store.connect(sample_db, read_only=True) as con:
+        judges = dict(con.execute("SELECT judge, verdict FROM judgments WHERE judge LIKE 'human:%'").fetchall())
+    assert judges == {"human:ada": True, "human:bob": False}
+    assert "Agreement between annotators" in texts(at.subheader)
+    table = at.dataframe[-1].value
+    assert list(table["Annotator 1"]) == ["human:ada"] and list(table["Items both judged"]) == [1]
+
+
+def test_the_queue_filters_by_answer_type_and_matrix_cell(sample_db: Path) -> None:
+    at = open_app("views/verifiers.py")
+    at.selectbox(key="judge_a").select(ANNOTATOR).run()
+    with store.connect(sample_db, read_only=True) as con:
+        queue = compare_judges(con, ANNOTATOR, "reference", max_disagreements=None).disagreements
+    kind = str(queue[-1]["answer_type"] or "n/a")
+    at.selectbox(key="queue_type").select(kind).run()
+    expected = [r for r in queue if str(r["answer_type"] or "n/a") == kind]
+    assert f"of {len(expected)}" in texts(at.caption)
+    cells = at.selectbox(key="queue_cell").options
+    assert cells[0] == "any cell" and all(c.startswith("A ") for c in cells[1:])
+    at.selectbox(key="queue_cell").select_index(1).run()
+    assert not at.exception
+
+
+def test_the_comparison_has_no_queue_cap_and_survives_unrelated_verdicts(sample_db: Path) -> None:
+    import data as app_data
+    from genreason.judging import Judgment
+    from genreason.stats import judges_version
+
+    with store.connect(sample_db) as con:
+        ids = [r[0] for r in con.execute("SELECT id FROM candidates ORDER BY id").fetchall()]
+        store.save_judgments(con, [Judgment(judge="contrarian", verdict=False, extracted=None,
+                                            reason="always no", rule="test", item_id=i)
+                                   for i in ids])
+        store.save_judgments(con, [Judgment(judge="yes-man", verdict=True, extracted=None,
+                                            reason="always yes", rule="test", item_id=i)
+                                   for i in ids])
+        before = judges_version(con, ["contrarian", "yes-man"])
+    result = app_data.comparison.__wrapped__(str(sample_db), before, "contrarian", "yes-man")
+    assert len(result["disagreements"]) == result["n_disagreements"] == len(ids)
+    app_data.record_human_verdict(str(sample_db), ids[0], True, "", "ada")
+    with store.connect(sample_db, read_only=True) as con:
+        assert judges_version(con, ["contrarian", "yes-man"]) == before  # no recompute
+        assert judges_version(con, ["human:ada", "yes-man"]) != before

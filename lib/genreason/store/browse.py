@@ -159,6 +159,19 @@ def question_page(
     ))
 
 
+def selection_rows(
+    con: duckdb.DuckDBPyConnection, filters: QuestionFilter, *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The matching questions in full (text, answer, labels, options), in id order: an export."""
+    where, params = _where(con, filters)
+    return _rows(con.execute(
+        "SELECT id, source, category, difficulty, answer_type, question, answer, options "
+        f"FROM questions WHERE {where} ORDER BY id"
+        + (f" LIMIT {int(limit)}" if limit is not None else ""),
+        params,
+    ))
+
+
 # --- facet summaries for charts ----------------------------------------------------------------
 
 FACET_COLUMNS = (*FACETS, STATUS)
@@ -316,11 +329,26 @@ def candidate_ids(
     *,
     judge_missing: str | None = None,
     limit: int | None = None,
+    seed: int | None = 0,
 ) -> list[str]:
-    """Ids of the candidates of the matching questions, in id order (a job's selection)."""
+    """Ids of the candidates of the matching questions, in id order (a job's selection).
+
+    With `limit` below the number matching, a seeded sample stratified by answer type and
+    subject: each (answer type, subject) stratum gets its share of `limit` (systematic
+    proportional allocation: items ordered by (rank within stratum - 0.5) / stratum size), and
+    within a stratum the items are picked in the order of a hash of id and seed. The same seed
+    picks the same candidates. seed=None: the first `limit` by id."""
     where, params = _candidate_where(con, filters, judge_missing)
-    return [r[0] for r in con.execute(
-        f"SELECT c.id FROM candidates c JOIN questions q ON q.id = c.question_id WHERE {where} "
-        "ORDER BY c.id" + (f" LIMIT {int(limit)}" if limit is not None else ""),
-        params,
-    ).fetchall()]
+    base = f"FROM candidates c JOIN questions q ON q.id = c.question_id WHERE {where}"
+    if limit is None or seed is None:
+        sql = f"SELECT c.id {base} ORDER BY c.id" + (f" LIMIT {int(limit)}" if limit is not None else "")
+        return [r[0] for r in con.execute(sql, params).fetchall()]
+    sql = f"""
+        WITH pool AS (
+            SELECT c.id, coalesce(q.answer_type, '') AS t, coalesce(q.category, '') AS s,
+                   hash(c.id || ':' || ?::VARCHAR) AS h {base}),
+        ranked AS (
+            SELECT id, h, row_number() OVER (PARTITION BY t, s ORDER BY h, id) AS r,
+                   count(*) OVER (PARTITION BY t, s) AS size FROM pool)
+        SELECT id FROM ranked ORDER BY (r - 0.5) / size, h, id LIMIT {int(limit)}"""
+    return sorted(r[0] for r in con.execute(sql, [int(seed), *params]).fetchall())

@@ -1,0 +1,63 @@
+"""Question text for display: LaTeX made renderable by Markdown, and the right option found.
+
+The app and notebooks show questions with Streamlit/marimo Markdown, which renders math only
+between `$...$` and `$$...$$` (KaTeX). Web-crawled questions write math as `\\( \\)`, `\\[ \\]`,
+bare `\\begin{pmatrix}...\\end{pmatrix}` environments, and use `$` for money. These functions
+rewrite the text for display only; stored text never changes.
+
+    markdown_math(r"Find \\(x\\) if \\begin{pmatrix}1&2\\end{pmatrix}")  # "$x$ ... $$...$$"
+    correct_option(["4 J", "5 J"], "B")                              # 1
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_INLINE = re.compile(r"\\\((.+?)\\\)", re.S)
+_DISPLAY = re.compile(r"\\\[(.+?)\\\]", re.S)
+# A bare environment outside any $...$: \begin{pmatrix} ... \end{pmatrix}
+_ENV = re.compile(r"(?<!\$)(\\begin\{(\w+\*?)\}.*?\\end\{\2\})(?!\$)", re.S)
+_DOLLAR_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
+_MATHY = re.compile(r"[\\^_{}]|[a-zA-Z]\s*[=<>]|^\s*[a-zA-Z]\s*$")
+_LETTER = re.compile(r"^\s*\(?([A-Za-z])\)?[.):]?\s*$")
+
+
+def markdown_math(text: str) -> str:
+    """`text` with its math in `$`/`$$` delimiters and money dollars escaped, for Markdown."""
+    if not text:
+        return text
+    parts: list[str] = []
+    last = 0
+    # Existing $...$ spans that look like math are kept; the others are money ("$5 and $10").
+    for match in _DOLLAR_MATH.finditer(text):
+        inner = match.group().strip("$")
+        if _MATHY.search(inner):
+            parts.append(_convert(text[last:match.start()]))
+            parts.append(match.group())
+            last = match.end()
+    parts.append(_convert(text[last:]))
+    return "".join(parts)
+
+
+def _convert(chunk: str) -> str:
+    chunk = chunk.replace("$", "\\$")
+    chunk = _DISPLAY.sub(lambda m: f"$${m.group(1).strip()}$$", chunk)
+    chunk = _INLINE.sub(lambda m: f"${m.group(1).strip()}$", chunk)
+    return _ENV.sub(lambda m: f"$${m.group(1)}$$", chunk)
+
+
+def correct_option(options: Sequence[str] | None, reference: str) -> int | None:
+    """The index of the option the reference answer names: a letter ("C", "(c)", "C.") or
+    the option's own text (case and surrounding spaces ignored); None when it names none."""
+    if not options:
+        return None
+    letter = _LETTER.match(reference or "")
+    if letter:
+        index = ord(letter.group(1).upper()) - ord("A")
+        return index if 0 <= index < len(options) else None
+    wanted = " ".join((reference or "").split()).casefold()
+    for index, text in enumerate(options):
+        if " ".join(str(text).split()).casefold() == wanted:
+            return index
+    return None
