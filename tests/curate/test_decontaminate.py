@@ -75,6 +75,15 @@ def test_benchmark_files_are_read_with_their_ids(benchmarks: list) -> None:
     assert by_name["gpqa", "recTEST1"].options[0] == "The photon"
 
 
+def test_benchmark_name_from_the_path(tmp_path: Path) -> None:
+    for rel, name in (("MMLU-Pro/test.jsonl", "mmlu_pro"), ("SuperGPQA-all.jsonl", "supergpqa"),
+                      ("gpqa_diamond.jsonl", "gpqa"), ("MATH-500/test.jsonl", "math500"), ("mine/test.jsonl", "mine")):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_jsonl(path, [{"question": "What is the boiling point of water at sea level in degrees Celsius?"}])
+        assert load_benchmark(path)[0].benchmark == name
+
+
 def test_reworded_gsm8k_question_is_found(benchmarks: list) -> None:
     reworded = (GSM.replace("buys 3", "purchases 3").replace("single", "loose").replace("on her way home", "later")
                 .upper().replace(" ", "  "))

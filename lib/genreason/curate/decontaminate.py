@@ -129,14 +129,27 @@ def _item_from(record: Mapping[str, Any], line: int, benchmark: str, path: Path)
     return BenchmarkItem(benchmark, item_id, question, options)
 
 
+KNOWN_BENCHMARKS = ("supergpqa", "gpqa", "mmlu_pro", "theoremqa", "bbeh", "math500", "gsm8k")
+
+
+def _benchmark_name(path: Path) -> str:
+    """A known benchmark named in the path ("MMLU-Pro/test.jsonl" -> "mmlu_pro"), else the stem."""
+    flat = [p.lower().replace("-", "").replace("_", "") for p in path.parts]
+    for known in KNOWN_BENCHMARKS:
+        if any(known.replace("_", "") in p for p in flat):
+            return known
+    return path.parent.name if path.stem in ("test", "train", "validation") else path.stem
+
+
 def load_benchmark(path: str | Path, name: str | None = None) -> list[BenchmarkItem]:
-    """The items of one benchmark file; `name` defaults to the file's folder or stem.
+    """The items of one benchmark file; `name` defaults to a known benchmark named in the path
+    (supergpqa, gpqa, mmlu_pro, theoremqa, bbeh, math500, gsm8k), else the file's stem.
 
     Ids are the file's own (question_id, unique_id, id, uuid, GPQA's "Record ID"), else the
     line number. Raises ValueError naming the file and line of an unreadable record.
     """
     path = Path(path)
-    name = name or (path.parent.name if path.stem in ("test", "train", "validation") else path.stem)
+    name = name or _benchmark_name(path)
     items = []
     for line, record, _raw in read_records(path):
         if isinstance(record, RowError):
