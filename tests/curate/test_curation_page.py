@@ -1,0 +1,41 @@
+"""The Curation page on the demo database: funnel, drop reasons with evidence, snapshots, jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+APP_MAIN = Path(__file__).resolve().parents[2] / "app" / "main.py"
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from genreason.cli.main import main
+
+    db = tmp_path / "store.duckdb"
+    assert main(["demo", "--db", str(db), "--workers", "0"]) == 0
+    monkeypatch.setenv("GENREASON_ALLOWED_ROOTS", str(tmp_path))
+    monkeypatch.setenv("GENREASON_DB", str(db))
+    return db
+
+
+@pytest.mark.slow
+def test_curation_page_shows_the_demo_funnel_and_snapshot(demo_db: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60).run()
+    at.switch_page("views/curation.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.subheader][:3] == ["Funnel", "Snapshots", "Run stages"]
+    funnel = at.dataframe[0].value
+    assert list(funnel["stage"]) == ["annotate", "difficulty", "pass_rate", "dedup"]
+    assert funnel["dropped"].sum() > 0
+    # the drop reasons open onto the dropped questions and their evidence
+    reason = at.radio(key="cur_reason")
+    assert any("below kept difficulty" in str(o) for o in reason.options)
+    assert at.expander and at.json
+    snapshots = at.dataframe[1].value
+    assert list(snapshots["name"]) == ["demo"]
+    provenance = at.dataframe[2].value
+    assert set(provenance["stage"]) >= {"difficulty", "pass_rate"}
