@@ -45,7 +45,8 @@ DEFAULT_JUDGE = {
     "mmlu_pro": "choice", "gpqa": "choice", "supergpqa": "choice", "theoremqa": "theoremqa",
     "bbeh": "bbeh", "math500": "rule", "gsm8k": "rule",
 }
-THEOREMQA_REL_TOL = 0.04  # TheoremQA utils.py within_eps: eps = |gt| * 0.04
+THEOREMQA_REL_TOL = 0.04
+EVAL_ITEM_TIMEOUT_S = 60.0  # rule verifier's per-item limit when scoring (see shared_rule_verifier)  # TheoremQA utils.py within_eps: eps = |gt| * 0.04
 
 
 @dataclass(frozen=True)
@@ -214,10 +215,14 @@ def _bbeh(q: BenchQuestion, sample: int, output: str) -> Scored:
 @functools.cache
 def shared_rule_verifier() -> Any:
     """One rule verifier per process: its worker pool starts once (seconds) and then serves
-    every scoring call; the pool stops at interpreter exit."""
+    every scoring call; the pool stops at interpreter exit.
+
+    Its per-item limit is generous (EVAL_ITEM_TIMEOUT_S): the slowest real outputs take about
+    a second, and a score must not change because the machine was busy. An item over it is
+    undecided (wrong, and counted as undecided in the summary)."""
     from genreason.verify.rules.verifier import RuleVerifier
 
-    return RuleVerifier()
+    return RuleVerifier(timeout_s=EVAL_ITEM_TIMEOUT_S)
 
 
 def score_outputs(
