@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from genreason import jobs, store
+from genreason import jobs, rowexport, stats, store
 from genreason.store import browse
 from genreason.verify.assess import compare
 
@@ -115,12 +115,28 @@ def judge_names(db: str, version: str) -> list[str]:
         return store.judge_names(con)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def judge_overlaps(db: str, version: str) -> dict[tuple[str, str], int]:
+    """Candidates judged by both, for every ordered pair of judges."""
+    with _reading(db) as con:
+        return stats.judge_overlaps(con)
+
+
+def pair_version(db: str, judge_a: str, judge_b: str) -> str:
+    """A cache key that changes only when a judgment of judge A or B changes (one brief query),
+    so a human verdict under a third name does not recompute the comparison."""
+    with _reading(db) as con:
+        return stats.judges_version(con, [judge_a, judge_b])
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def comparison(db: str, version: str, judge_a: str, judge_b: str, max_queue: int = 500) -> dict[str, Any]:
-    """Metrics, matrix, breakdowns, chart rows per group and the disagreement queue."""
+def comparison(db: str, pair_key: str, judge_a: str, judge_b: str) -> dict[str, Any]:
+    """Metrics, matrix, breakdowns, chart rows per group and every disagreement (no cap).
+
+    pair_key: `pair_version(db, judge_a, judge_b)`."""
     with _reading(db) as con:
         pairs = compare.load_pairs(con, judge_a, judge_b)
-    result = compare.compare_pairs(pairs, judge_a, judge_b, max_disagreements=max_queue)
+    result = compare.compare_pairs(pairs, judge_a, judge_b, max_disagreements=None)
     return {
         **result.to_dict(),
         "bars": {by: compare.agreement_by(pairs, by) for by in compare.GROUPS},
@@ -141,10 +157,40 @@ def count_candidates(
         return browse.count_candidates(con, filters, judge_missing=judge_missing)
 
 
-def record_human_verdict(db: str, candidate_id: str, verdict: bool | None, note: str) -> None:
-    """Store a person's verdict (judge "human"); the version bump refreshes every cached read."""
+def record_human_verdict(
+    db: str, candidate_id: str, verdict: bool | None, note: str, annotator: str = ""
+) -> str:
+    """Store a person's verdict as judge `human:<annotator>` (`human` without a name); the
+    version bump refreshes every cached read. Returns the judge name."""
+    judge = human_judge(annotator)
     with _writing(db) as con:
-        compare.record_human_verdict(con, candidate_id, verdict, note)
+        compare.record_human_verdict(con, candidate_id, verdict, note, judge=judge)
+    return judge
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def judged_by(db: str, version: str, judge: str, candidate_ids: tuple[str, ...]) -> int:
+    """How many of `candidate_ids` `judge` has judged."""
+    with _reading(db) as con:
+        return stats.count_judged(con, judge, list(candidate_ids))
+
+
+def human_judge(annotator: str) -> str:
+    """The judge name of an annotator: `human:<name>`, or `human` when no name is given."""
+    name = annotator.strip()
+    return f"human:{name}" if name else "human"
+
+
+def export_file(rows: list[dict[str, Any]], fmt: str) -> bytes:
+    """Rows as a CSV, JSONL or Parquet file for a download button."""
+    return rowexport.rows_to_bytes(rows, fmt)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def selection_rows(db: str, version: str, filters: browse.QuestionFilter, limit: int) -> list[dict[str, Any]]:
+    """The questions matching `filters` (at most `limit`), for export."""
+    with _reading(db) as con:
+        return browse.selection_rows(con, filters, limit=limit)
 
 
 # --- jobs (live, never cached) ------------------------------------------------------------------
@@ -176,6 +222,57 @@ def start_verify_job(
 def stop_job(db: str, job_id: str) -> bool:
     with _DB_LOCK:
         return jobs.stop_job(db, job_id)
+
+
+# --- training page (jobs live, run folders cached on their files' mtimes) -----------------------
+
+
+def training_jobs(db: str, limit: int = 20) -> list[dict[str, Any]]:
+    """GRPO and verifier-SFT jobs, newest first; jobs that died unseen are settled first."""
+    with _DB_LOCK:
+        jobs.reconcile_jobs(db)
+    with _reading(db) as con:
+        found = jobs.list_jobs(con, limit=200)
+    return [j for j in found if j["kind"] in ("grpo", "verifier-sft")][:limit]
+
+
+def start_training_job(db: str, kind: str, config: dict[str, Any]) -> jobs.Job:
+    """Validate (the kind's prepare raises ValueError naming the bad field) and start."""
+    with _DB_LOCK:
+        return jobs.start_job(db, kind, config)
+
+
+def resume_job(db: str, job_id: str) -> jobs.Job:
+    with _DB_LOCK:
+        return jobs.resume_job(db, job_id)
+
+
+def job_log(run_dir: str, lines: int = 80) -> str:
+    return jobs.log_tail(run_dir, lines)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def snapshot_names(db: str, version: str) -> list[str]:
+    from genreason.store import snapshots
+
+    with _reading(db) as con:
+        return [s["name"] for s in snapshots.list_snapshots(con)]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_metrics(run_dir: str, files_version: tuple[float, ...]) -> list[dict[str, Any]]:
+    """files_version: `genreason.train.runs.files_version(run_dir)`."""
+    from genreason.train import runs
+
+    return runs.read_metrics(run_dir)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_completions(run_dir: str, files_version: tuple[float, ...], step: int | None,
+                    verdict: str) -> list[dict[str, Any]]:
+    from genreason.train import runs
+
+    return runs.read_completions(run_dir, step=step, verdict=verdict)
 
 
 # --- curation page (cached reads keyed on the data version; jobs live) --------------------------

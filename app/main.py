@@ -28,7 +28,7 @@ PAGES = [
     st.Page("views/dataset.py", title="Dataset", icon=":material/table_view:", default=True),
     st.Page("views/verifiers.py", title="Verifiers", icon=":material/balance:"),
     st.Page("views/curation.py", title="Curation", icon=":material/filter_alt:"),
-    # st.Page("views/training.py", title="Training", icon=":material/model_training:"),
+    st.Page("views/training.py", title="Training", icon=":material/model_training:"),
     # st.Page("views/evaluation.py", title="Evaluation", icon=":material/fact_check:"),
 ]
 
