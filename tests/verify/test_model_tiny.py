@@ -130,4 +130,4 @@ def test_judge_command_hybrid_over_the_store(tiny_dir, tmp_path):
         if r["rule"] == "hybrid:model":
             assert r["detail"]["prompt"].startswith("User: ### Question: ")
             assert "output" in r["detail"] and "rule_judgment" in r["detail"]
-    assert json.loads(config)["verifier"]["model"]["model"] == str(tiny_dir)
+    assert str(tiny_dir) in config  # the stage run records the judge config too
