@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from typing import Any
 
 from genreason import jobs, store
@@ -133,21 +132,15 @@ def _foreground(kind: str, db: str | None, config: dict[str, Any], as_json: bool
 
 
 def _wait(db: str | None, job_id: str, as_json: bool) -> int:
-    last = None
-    while True:
-        with store.connect(db, read_only=True) as con:
-            job = jobs.get_job(con, job_id)
-        p = job["progress"]
-        line = f"{job['state']} step {p.get('step', 0)}/{p.get('total') or '?'} reward {p.get('reward')}"
-        if line != last and not as_json:
-            print(line, flush=True)
-            last = line
-        if job["state"] in jobs.FINISHED or job["state"] == "lost":
-            if job["state"] == "lost":
-                jobs.reconcile_jobs(db)
-            if as_json:
-                print(json.dumps({"job": job_id, "state": job["state"], "progress": p}, default=str))
-            elif job["state"] != "done":
-                print(job.get("error") or jobs.log_tail(job["run_dir"]), file=sys.stderr)
-            return 0 if job["state"] == "done" else 1
-        time.sleep(1.0)
+    def show(job: dict[str, Any]) -> None:
+        if not as_json:
+            p = job["progress"]
+            print(f"{job['state']} step {p.get('step', 0)}/{p.get('total') or '?'} "
+                  f"reward {p.get('reward')}", flush=True)
+
+    job = jobs.wait_job(db, job_id, on_update=show)
+    if as_json:
+        print(json.dumps({"job": job_id, "state": job["state"], "progress": job["progress"]}, default=str))
+    elif job["state"] != "done":
+        print(job.get("error") or jobs.log_tail(job["run_dir"]), file=sys.stderr)
+    return 0 if job["state"] == "done" else 1

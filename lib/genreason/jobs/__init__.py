@@ -30,6 +30,7 @@ from genreason.jobs.runner import (
     runs_root,
     start_job,
     stop_job,
+    wait_job,
     write_json,
     write_progress,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "start_job",
     "start_verify_job",
     "stop_job",
+    "wait_job",
     "write_json",
     "write_progress",
 ]

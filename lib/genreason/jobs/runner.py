@@ -354,6 +354,38 @@ def reconcile_jobs(db: str | os.PathLike[str] | None) -> list[str]:
     return [j["id"] for j in lost if _settle(db_path, j["id"], Path(j["run_dir"]), j["pid"], None)]
 
 
+def wait_job(
+    db: str | os.PathLike[str] | None,
+    job_id: str,
+    *,
+    timeout_s: float | None = None,
+    poll_s: float = 1.0,
+    on_update: Any = None,
+) -> dict[str, Any]:
+    """Poll until the job has ended (done, stopped, failed; lost ones are settled); the job.
+
+    on_update: called with the job dict whenever its state or step changes (to show progress).
+    Raises TimeoutError (naming the job and its state) after timeout_s.
+    """
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
+    seen = None
+    while True:
+        with store.connect(db, read_only=True) as con:
+            job = get_job(con, job_id)
+        if job["state"] == "lost":
+            reconcile_jobs(db)
+            continue
+        key = (job["state"], job["progress"].get("step"), job["progress"].get("done"))
+        if on_update is not None and key != seen:
+            on_update(job)
+        seen = key
+        if job["state"] in FINISHED:
+            return job
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeoutError(f"job {job_id} still {job['state']} after {timeout_s} s")
+        time.sleep(poll_s)
+
+
 def stop_job(db: str | os.PathLike[str] | None, job_id: str) -> bool:
     """Ask a running job to stop: it finishes its step, saves what it has, and exits.
 
