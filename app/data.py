@@ -343,3 +343,46 @@ def start_curate_job(db: str, stages: list[str], settings: list[str]) -> jobs.Jo
 
     with _DB_LOCK:
         return start(db, stages, settings)
+
+
+# --- evaluation page ----------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def eval_runs(db: str, version: str) -> list[dict[str, Any]]:
+    """Every stored evaluation run, newest first (summary and config decoded)."""
+    from genreason.store.evals import list_eval_runs
+
+    with _reading(db) as con:
+        return list_eval_runs(con, limit=1000)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def eval_records(db: str, version: str, run_id: str, category: str | None, status: str | None) -> pd.DataFrame:
+    """One run's per-question records, optionally of one category and one status."""
+    from genreason.store.evals import eval_records as records
+
+    with _reading(db) as con:
+        return pd.DataFrame(records(con, run_id, category=category, status=status))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def eval_comparison(db: str, version: str, run_a: str, run_b: str) -> dict[str, Any]:
+    """Two runs question by question: counts and the questions where their verdicts differ."""
+    from genreason.store.evals import compare_eval_runs
+
+    with _reading(db) as con:
+        return compare_eval_runs(con, run_a, run_b)
+
+
+def eval_jobs(db: str, limit: int = 10) -> list[dict[str, Any]]:
+    with _reading(db) as con:
+        return jobs.list_jobs(con, limit=limit, kind="eval")
+
+
+def start_eval_job(db: str, model: str, benchmark: str, **options: Any) -> jobs.Job:
+    """Evaluate `model` (a checkpoint folder or served name) on `benchmark` as a background job."""
+    from genreason.jobs.eval import start_eval_job as start
+
+    with _DB_LOCK:
+        return start(db, model, benchmark, **options)

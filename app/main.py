@@ -29,7 +29,7 @@ PAGES = [
     st.Page("views/verifiers.py", title="Verifiers", icon=":material/balance:"),
     st.Page("views/curation.py", title="Curation", icon=":material/filter_alt:"),
     st.Page("views/training.py", title="Training", icon=":material/model_training:"),
-    # st.Page("views/evaluation.py", title="Evaluation", icon=":material/fact_check:"),
+    st.Page("views/evaluation.py", title="Evaluation", icon=":material/fact_check:"),
 ]
 
 page = st.navigation(PAGES)
