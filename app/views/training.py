@@ -186,6 +186,10 @@ def _completions(found: list[dict[str, Any]]) -> None:
     shown = [c for c in ("step", "id", "reward", "outcome", "extracted", "reference", "length_penalty",
                          "path", "completion") if c in table.columns]
     st.dataframe(table[shown], hide_index=True, width="stretch")
+    audited = runs.read_audit(run_dir)
+    if audited:
+        st.markdown("**Where the audit judge disagreed with the reward**")
+        st.dataframe(pd.DataFrame(audited), hide_index=True, width="stretch")
 
 
 def _page(state: data.DbState) -> None:

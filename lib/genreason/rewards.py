@@ -102,7 +102,11 @@ class VerifiedReward:
     judge_options: keyword arguments for the registry's verifier (model=..., backend_name=...).
     tokenizer: the policy's tokenizer, or the path it loads from (AutoTokenizer); it counts
         tokens for the length penalty.
-    log_path: a JSONL file each sample's components are appended to (None: not written).
+    log_path: a JSONL file each sample's components are appended to, with its prompt id,
+        reference and completion text (None: not written).
+    log_samples: write only the first N samples of each call to log_path (None: all).
+    audit: a `genreason.train.audit.RewardAudit` that re-judges a sample of each call's
+        answered completions with a second judge in the background (None: no audit).
     name: the reward's name in TRL's logs (`rewards/<name>/mean`).
     """
 
@@ -113,6 +117,8 @@ class VerifiedReward:
         tokenizer: Any,
         judge_options: Mapping[str, Any] | None = None,
         log_path: str | Path | None = None,
+        log_samples: int | None = None,
+        audit: Any = None,
         name: str = "verified_reward",
     ) -> None:
         if isinstance(judge, str):
@@ -132,6 +138,10 @@ class VerifiedReward:
         self._tokenizer = None if self._tokenizer_path else tokenizer
         self.judge_options = dict(judge_options or {})
         self.log_path = Path(log_path) if log_path else None
+        if log_samples is not None and log_samples < 0:
+            raise ValueError(f"log_samples must be >= 0, got {log_samples}")
+        self.log_samples = log_samples
+        self.audit = audit
         self.__name__ = name
         self.last_components: list[dict[str, Any]] = []
         self.calls = 0
@@ -177,7 +187,9 @@ class VerifiedReward:
         return len(self.tokenizer.encode(text, add_special_tokens=False))
 
     def close(self) -> None:
-        """Release the judge's resources (worker processes, an HTTP client)."""
+        """Finish the audit and release the judges' resources (worker processes, clients)."""
+        if self.audit is not None:
+            self.audit.close()
         with self._lock:
             close = getattr(self._verifier, "close", None)
             if callable(close):
@@ -197,7 +209,7 @@ class VerifiedReward:
         answered = [i for i, e in enumerate(extractions) if e.answer is not None and e.answer.strip()]
         items = [
             Item(question=str(questions[i] or ""), reference=str(references[i]), response=texts[i],
-                 answer_type=answer_types[i], options=tuple(options[i]) if options[i] else None,
+                 answer_type=answer_types[i] or None, options=tuple(options[i]) if options[i] else None,
                  item_id=None if ids[i] is None else str(ids[i]))
             for i in answered
         ]
@@ -214,8 +226,16 @@ class VerifiedReward:
                 components.append(parts)
             self.calls += 1
             self.last_components = components
-            self._write_log(components, kwargs.get("trainer_state"))
+            state = kwargs.get("trainer_state")
+            self._write_log(components, state, ids, references, texts)
+            step = state.global_step + 1 if getattr(state, "global_step", None) is not None else self.calls
+            if self.audit is not None:
+                self.audit.submit(step, items, judgments)
         _report(kwargs, components, rewards)
+        if self.audit is not None and callable(kwargs.get("log_metric")):
+            rate = self.audit.pop_rate()
+            if rate is not None:
+                kwargs["log_metric"]("audit/disagreement_recent", rate)
         return rewards
 
     def _score(self, reference: str, answer: str | None, judgment: Judgment | None) -> tuple[float, dict[str, Any]]:
@@ -235,15 +255,20 @@ class VerifiedReward:
                         "path": judgment.rule or judgment.judge, "reason": judgment.reason,
                         "length_diff": diff, "length_penalty": round(penalty, 6), "reward": reward}
 
-    def _write_log(self, components: list[dict[str, Any]], state: Any) -> None:
-        if self.log_path is None:
+    def _write_log(self, components: list[dict[str, Any]], state: Any, ids: Sequence[Any],
+                   references: Sequence[Any], texts: Sequence[str]) -> None:
+        if self.log_path is None or self.log_samples == 0:
             return
-        step = getattr(state, "global_step", None)
+        # Completions are scored before the optimizer step they train: name them by that step,
+        # the number the metrics of the same step carry.
+        step = state.global_step + 1 if getattr(state, "global_step", None) is not None else None
+        n = len(components) if self.log_samples is None else min(self.log_samples, len(components))
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("a") as f:
-            for parts in components:
-                f.write(json.dumps({"step": step, "call": self.calls, **parts}, default=str,
-                                   ensure_ascii=False) + "\n")
+            for i in range(n):
+                row = {"step": step, "call": self.calls, "id": ids[i], "reference": references[i],
+                       **components[i], "completion": texts[i]}
+                f.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
 
 
 def _column(kwargs: Mapping[str, Any], name: str, n: int, *, required: bool = False) -> list[Any] | None:

@@ -12,6 +12,7 @@ import pytest
 from genreason import jobs, store
 from genreason.train.config import preset
 from genreason.train.grpo import last_checkpoint, train_grpo
+from genreason.train.runs import read_metrics
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +32,8 @@ def test_a_few_steps_write_metrics_completions_a_checkpoint_and_move_the_weights
 ) -> None:
     out = tmp_path / "run"
     seen: list[dict] = []
-    cfg = preset("tiny-cpu", model=str(tiny_model), output_dir=str(out), questions_file=str(questions_file))
+    cfg = preset("tiny-cpu", model=str(tiny_model), output_dir=str(out), questions_file=str(questions_file),
+                 audit_judge="rule", audit_judge_options={"workers": 0}, audit_fraction=0.5)
     result = train_grpo(cfg, progress=lambda **kw: seen.append(kw))
     assert result["step"] == 3 and result["stopped"] is False and result["prompts"] == 4
     metrics = _lines(out / "metrics.jsonl")
@@ -52,6 +54,10 @@ def test_a_few_steps_write_metrics_completions_a_checkpoint_and_move_the_weights
     before, after = _weights(tiny_model), _weights(out / "final")
     assert any(not before[k].equal(after[k]) for k in before if k in after)
     assert seen[-1]["step"] == 3 and seen[-1]["total"] == 3
+    # The live audit (the rule judge auditing the rule reward) ran on every step and agrees.
+    audited = read_metrics(out)
+    assert [m["step"] for m in audited if "audit/disagreement" in m] == [1, 2, 3]
+    assert all(m["audit/disagreement"] == 0.0 for m in audited)
 
 
 def _wait(db: Path, job_id: str, states: tuple[str, ...], timeout_s: float = 240) -> dict:

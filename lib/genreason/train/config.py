@@ -57,6 +57,9 @@ class GRPORunConfig:
     limit_questions: int | None = None  # use only the first N questions (smoke runs)
     judge: str = "rule"  # the reward's judge: a registry name (rule, model, hybrid)
     judge_options: Mapping[str, Any] = field(default_factory=dict)  # its options (model=PATH, ...)
+    audit_judge: str | None = None  # a second judge re-judging a sample of completions (live audit)
+    audit_judge_options: Mapping[str, Any] = field(default_factory=dict)  # its options
+    audit_fraction: float = 0.1  # fraction of each step's answered completions audited
     learning_rate: float = 5e-7  # paper: 5e-7, constant
     weight_decay: float = 0.01  # verl's actor optimizer default
     rollouts: int = 8  # completions per prompt (verl rollout.n)
@@ -126,10 +129,15 @@ class GRPORunConfig:
 
         if self.judge not in VERIFIERS:
             raise ValueError(f"judge: unknown {self.judge!r}; choose one of {', '.join(VERIFIERS)}")
+        if self.audit_judge is not None and self.audit_judge not in VERIFIERS:
+            raise ValueError(f"audit_judge: unknown {self.audit_judge!r}; choose one of {', '.join(VERIFIERS)}")
+        if not 0 < self.audit_fraction <= 1:
+            raise ValueError(f"audit_fraction must be in (0, 1], got {self.audit_fraction}")
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         out["judge_options"] = dict(self.judge_options)
+        out["audit_judge_options"] = dict(self.audit_judge_options)
         out["report_to"] = list(self.report_to)
         return out
 

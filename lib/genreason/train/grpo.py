@@ -8,6 +8,7 @@ from our frozen `GRPORunConfig`. Everything goes to `output_dir` (a job's run fo
     metrics.jsonl            one line per logged optimizer step (TRL's metrics + ours)
     completions.jsonl        sampled completions per step: prompt id, reference, completion,
                              extracted answer, verdict, length penalty, reward, deciding path
+    audit.jsonl              with audit_judge: a second judge's verdicts on a sample (live audit)
     completions/*.parquet    TRL's own completion tables (log_completions)
     dropped_prompts.jsonl    prompts over max_prompt_tokens, with the reason
     checkpoint-<step>/       TRL checkpoints (model, optimizer, trainer_state.json)
@@ -52,9 +53,16 @@ def build_reward(cfg: GRPORunConfig) -> Any:
     """The run's reward: the paper's, with the configured judge and the policy's tokenizer."""
     from genreason.rewards import VerifiedReward
 
+    audit = None
+    if cfg.audit_judge:
+        from genreason.train.audit import RewardAudit
+
+        audit = RewardAudit(cfg.audit_judge, judge_options=cfg.audit_judge_options,
+                            fraction=cfg.audit_fraction, log_path=Path(cfg.output_dir) / "audit.jsonl",
+                            seed=cfg.seed)
     return VerifiedReward(cfg.judge, tokenizer=cfg.model, judge_options=cfg.judge_options,
                           log_path=Path(cfg.output_dir) / "completions.jsonl",
-                          log_samples=cfg.completions_per_step)
+                          log_samples=cfg.completions_per_step, audit=audit)
 
 
 def _check_vllm(cfg: GRPORunConfig) -> None:

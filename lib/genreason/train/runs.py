@@ -37,7 +37,7 @@ METRIC_GROUPS: dict[str, tuple[str, ...]] = {
     "Learning rate": ("learning_rate",),
     "Throughput (tokens/s)": ("tokens_per_s",),
     "Step time (s)": ("step_time_s",),
-    "Audit disagreement": ("audit/disagreement",),
+    "Reward audit: disagreement with a second judge": ("audit/disagreement",),
 }
 
 VERDICT_FILTERS = ("all", "accepted", "rejected", "undecided", "no answer")
@@ -60,12 +60,28 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def read_metrics(run_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """The run's logged steps in order (the latest line wins for a step logged twice)."""
+    """The run's logged steps in order (the latest line wins for a step logged twice), with the
+    live audit's per-step disagreement rate (`audit/disagreement`, from audit.jsonl) merged in."""
     by_step: dict[int, dict[str, Any]] = {}
     for row in _lines(Path(run_dir) / "metrics.jsonl"):
         if isinstance(row.get("step"), int):
             by_step[row["step"]] = row
+    for step, (n, disagree) in audit_counts(run_dir).items():
+        row = by_step.setdefault(step, {"step": step})
+        row["audit/disagreement"] = disagree / n
+        row["audit/audited"] = n
     return [by_step[s] for s in sorted(by_step)]
+
+
+def audit_counts(run_dir: str | os.PathLike[str]) -> dict[int, tuple[int, int]]:
+    """Step -> (completions audited, of which the audit judge disagreed with the reward)."""
+    counts: dict[int, list[int]] = {}
+    for row in _lines(Path(run_dir) / "audit.jsonl"):
+        if isinstance(row.get("step"), int):
+            c = counts.setdefault(row["step"], [0, 0])
+            c[0] += 1
+            c[1] += bool(row.get("disagree"))
+    return {s: (n, d) for s, (n, d) in sorted(counts.items())}
 
 
 def metric_series(rows: list[dict[str, Any]], names: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -107,7 +123,7 @@ def completion_steps(run_dir: str | os.PathLike[str]) -> list[int]:
 def files_version(run_dir: str | os.PathLike[str]) -> tuple[float, ...]:
     """Modification times of the run's outputs: a cache key that changes as the run writes."""
     out = []
-    for name in ("metrics.jsonl", "completions.jsonl", "progress.json"):
+    for name in ("metrics.jsonl", "completions.jsonl", "audit.jsonl", "progress.json"):
         try:
             out.append((Path(run_dir) / name).stat().st_mtime)
         except OSError:
@@ -127,3 +143,11 @@ def parse_settings(text: str) -> dict[str, str]:
             raise ValueError(f"overrides line {n} ({line!r}): expected key=value")
         out[key.strip()] = value.strip()
     return out
+
+
+def read_audit(run_dir: str | os.PathLike[str], *, disagreeing_only: bool = True,
+               limit: int = 200) -> list[dict[str, Any]]:
+    """The live audit's rows (by default only where the audit judge disagreed), newest first."""
+    rows = [r for r in _lines(Path(run_dir) / "audit.jsonl") if r.get("disagree") or not disagreeing_only]
+    rows.sort(key=lambda r: -(r.get("step") or 0))
+    return rows[:limit]
