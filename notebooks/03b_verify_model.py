@@ -29,6 +29,8 @@ with app.setup:
     import plotly.express as px
 
     from genreason import store
+    from genreason.curate.judge import JudgeConfig, JudgeStage, item_row, judgments_of
+    from genreason.curate.runner import store_outcomes
     from genreason.verify.assess.compare import (
         agreement_by,
         breakdown,
@@ -98,11 +100,14 @@ def judge(db_input, hybrid_verifier, limit_input, model_verifier, rule_verifier,
     with store.connect(db_input.value, read_only=True) as _con:
         items = store.candidate_items(_con, limit=int(limit_input.value))
         tags = candidate_tags(_con, [i.item_id for i in items])
-    judgments = {
-        "rule": rule_verifier.verify_batch(items),
-        "model": model_verifier.verify_batch(items),
-        "hybrid": hybrid_verifier.verify_batch(items),
+    # The judge stage's own function, in memory; "Save" stores its outcomes as a stage run.
+    judge_stages = {
+        _name: JudgeStage(JudgeConfig(judge=_name), verifier=_v)
+        for _name, _v in (("rule", rule_verifier), ("model", model_verifier), ("hybrid", hybrid_verifier))
     }
+    _rows = [item_row(_i) for _i in items]
+    outcomes = {_name: _stage.process(_rows) for _name, _stage in judge_stages.items()}
+    judgments = {_name: judgments_of(_outs) for _name, _outs in outcomes.items()}
     _routes = hybrid_verifier.last_report.to_dict()
     print(f"hybrid routing: {_routes}")
     mo.md(
@@ -110,7 +115,7 @@ def judge(db_input, hybrid_verifier, limit_input, model_verifier, rule_verifier,
         f"{_routes['sent_to_model']} sent to the model ({_routes['model_tokens']:,} tokens, "
         f"{_routes['model_seconds']:.1f} s)."
     )
-    return items, judgments, tags
+    return items, judge_stages, judgments, outcomes, tags
 
 
 @app.cell
@@ -206,12 +211,11 @@ def save(judgments):
 
 
 @app.cell
-def do_save(db_input, judgments, save_button):
+def do_save(db_input, judge_stages, outcomes, save_button):
     mo.stop(not save_button.value)
-    _run_id = store.new_run_id("judge")
-    with store.connect(db_input.value) as _con:
-        _n = sum(store.save_judgments(_con, _js, run_id=_run_id) for _js in judgments.values())
-    mo.md(f"Saved {_n} judgments (run {_run_id}).")
+    # The stage runner's one write transaction per judge: judgments plus its stage run.
+    _runs = [store_outcomes(_stage, outcomes[_name], db=db_input.value) for _name, _stage in judge_stages.items()]
+    mo.md(f"Saved {sum(len(o) for o in outcomes.values())} judgments (stage runs {', '.join(_runs)}).")
     return
 
 

@@ -257,18 +257,8 @@ def run_stage(
     counts["skipped"] += len(done_elsewhere)
     report("saving")
     ordered = [outcomes[i] for i in ids if i in outcomes]
-    with store.connect(db) as con:
-        already = con.execute("SELECT status FROM stage_runs WHERE id = ?", [run_id]).fetchone()
-        if already is None or already[0] != "done":  # a kill after commit must not store twice
-            with store.transaction(con):
-                stage.save(con, run_id, ordered)  # upserts: storing again changes nothing
-                # A stopped run that continues stores all its decisions again, once.
-                con.execute("DELETE FROM decisions WHERE run_id = ?", [run_id])
-                if stage.records_decisions:
-                    store.add_decisions(con, run_id, stage.name, [
-                        (o.row_id, bool(o.kept), o.reason, _detail(o)) for o in ordered if o.kept is not None])
-                store.record_run(con, run_id, stage.name, config=record, status=status,
-                                 started_at=started_at, seconds=seconds, counts=counts)
+    _store(stage, ordered, db=db, run_id=run_id, record=record, status=status, started_at=started_at,
+           seconds=seconds, counts=counts)
     meta.update(status=status, seconds=seconds)
     write_json_atomic(folder / "run.json", meta)
     report(status)
@@ -285,6 +275,37 @@ def run_stage(
              counts["skipped"], seconds, run_id)
     return StageRun(run_id=run_id, stage=stage.name, status=status, run_dir=folder, counts=counts,
                     kept_ids=kept_ids, seconds=seconds, resumed=resumed, pipeline=pipeline)
+
+
+def _store(stage: Stage, ordered: Sequence[Outcome], *, db: Any, run_id: str, record: dict[str, Any],
+           status: str, started_at: datetime, seconds: float, counts: dict[str, Any]) -> None:
+    """The one write transaction of a stage run: its rows, decisions and stage_runs row."""
+    with store.connect(db) as con:
+        already = con.execute("SELECT status FROM stage_runs WHERE id = ?", [run_id]).fetchone()
+        if already is not None and already[0] == "done":  # a kill after commit must not store twice
+            return
+        with store.transaction(con):
+            stage.save(con, run_id, ordered)  # upserts: storing again changes nothing
+            # A stopped run that continues stores all its decisions again, once.
+            con.execute("DELETE FROM decisions WHERE run_id = ?", [run_id])
+            if stage.records_decisions:
+                store.add_decisions(con, run_id, stage.name, [
+                    (o.row_id, bool(o.kept), o.reason, _detail(o)) for o in ordered if o.kept is not None])
+            store.record_run(con, run_id, stage.name, config=record, status=status,
+                             started_at=started_at, seconds=seconds, counts=counts)
+
+
+def store_outcomes(stage: Stage, outcomes: Sequence[Outcome], *, db: str | os.PathLike[str] | None = None,
+                   seconds: float = 0.0, pipeline: str | None = None) -> str:
+    """Store outcomes a caller got from `stage.process` itself (a notebook that judges in
+    memory and stores on request) as one stage run; returns its run id."""
+    run_id = store.new_run_id(stage.name)
+    record = {"config_hash": config_hash(stage.name, stage.config), "config": config_dict(stage.config),
+              "pipeline": pipeline, "run_dir": None}
+    counts = _counts(len(outcomes), outcomes, {}, len(outcomes))
+    _store(stage, list(outcomes), db=db, run_id=run_id, record=record, status="done",
+           started_at=datetime.now(UTC), seconds=seconds, counts=counts)
+    return run_id
 
 
 def _detail(outcome: Outcome) -> dict[str, Any]:
