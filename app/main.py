@@ -21,7 +21,9 @@ if str(APP_DIR) not in sys.path:
 
 import sidebar  # noqa: E402
 
-st.set_page_config(page_title="genreason workbench", page_icon=":material/science:", layout="wide")
+# A local favicon: an emoji or material icon would make the browser fetch it from a CDN.
+st.set_page_config(page_title="genreason workbench", page_icon=str(APP_DIR / "static" / "favicon.png"),
+                   layout="wide")
 
 # The navigation list. A new page (Training, Evaluation) is one module in views/ and one line here.
 PAGES = [

@@ -2,7 +2,9 @@
 one question's full record (reference, options, candidates, every judgment, provenance).
 
 Filters live in st.session_state["filters"] (a QuestionFilter), so the Verifiers page can run a
-judge on the same selection. Clicking a bar filters on its value.
+judge on the same selection, and in the URL (?category=...&text=...&question=...), so a view can
+be shared. Clicking a bar filters on its value. The table and the open question sit side by
+side, above the charts; the selection exports as CSV, JSONL or Parquet.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import math
 
 import plotly.graph_objects as go
+import record
 import sidebar
 import streamlit as st
 
 import data
+from genreason.display import difficulty_rank
 from genreason.store.browse import QuestionFilter
 
 FACET_LABELS = {
@@ -27,7 +31,17 @@ CHART_ROWS = (("category", "answer_type"), ("difficulty", "source", "status"))
 PAGE_SIZE = 50
 MAX_BARS = 20
 MAX_CANDIDATES = 20
-NONE_LABEL = "(none)"
+MAX_EXPORT = 200_000
+NONE_LABEL = "n/a"
+TABLE_COLUMNS = {
+    "id": st.column_config.TextColumn("Id", width="small"),
+    "source": st.column_config.TextColumn("Source", width="small"),
+    "category": st.column_config.TextColumn("Subject", width="small"),
+    "difficulty": st.column_config.TextColumn("Difficulty", width="small"),
+    "answer_type": st.column_config.TextColumn("Answer type", width="small"),
+    "question": st.column_config.TextColumn("Question", width="large"),
+    "answer": st.column_config.TextColumn("Answer", width="medium"),
+}
 
 
 def _widget_key(column: str) -> str:
@@ -35,11 +49,35 @@ def _widget_key(column: str) -> str:
 
 
 def _restore_widgets() -> None:
-    """Widget values vanish when another page runs; put the kept filters back first."""
+    """Widget values vanish when another page runs; put the kept filters back first. The
+    first visit of a session takes them from the URL, so a shared link opens the same view."""
+    if not st.session_state.get("_url_read"):
+        st.session_state["_url_read"] = True
+        params = st.query_params
+        if any(k in params for k in (*FACET_LABELS, "text", "question")):
+            st.session_state["filters"] = QuestionFilter(
+                text=params.get("text", ""),
+                **{column: tuple(params.get_all(column)) for column in FACET_LABELS})
+            if params.get("question"):
+                st.session_state["open_question"] = params.get("question")
     kept: QuestionFilter = st.session_state.get("filters", QuestionFilter())
     for column in FACET_LABELS:
         st.session_state.setdefault(_widget_key(column), list(getattr(kept, column)))
     st.session_state.setdefault("filter_text", kept.text)
+
+
+def _write_url(filters: QuestionFilter) -> None:
+    """The view in the address bar: the filters and the open question."""
+    wanted: dict[str, list[str] | str] = {c: list(getattr(filters, c)) for c in FACET_LABELS
+                                          if getattr(filters, c)}
+    if filters.text.strip():
+        wanted["text"] = filters.text
+    if (st.session_state.get("open_question") or "").strip():
+        wanted["question"] = st.session_state["open_question"].strip()
+    current = {k: (st.query_params.get_all(k) if k in FACET_LABELS else st.query_params.get(k))
+               for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
 
 
 def _on_bar_click(column: str, chart_key: str) -> None:
@@ -70,6 +108,8 @@ def _filters_form(values: dict[str, list[str]]) -> QuestionFilter:
 
 
 def _chart(column: str, counts: list[tuple[str | None, int]], selected: tuple[str, ...]) -> None:
+    if column == "difficulty":  # levels from easiest to hardest, not by count
+        counts = sorted(counts, key=lambda vc: (difficulty_rank(vc[0]), -vc[1]))
     shown = counts[:MAX_BARS]
     labels = [NONE_LABEL if value is None else value for value, _ in shown]
     numbers = [n for _, n in shown]
@@ -100,20 +140,33 @@ def _table(state: data.DbState, filters: QuestionFilter, total: int) -> None:
         st.session_state["table_filters"] = filters
         st.session_state["page_no"] = 1
     st.session_state["page_no"] = min(st.session_state.get("page_no", 1), pages)
-    left, right = st.columns([1, 4], vertical_alignment="bottom")
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
     page_no = left.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, key="page_no")
     frame = data.question_page(state.path, state.version, filters, page_no - 1, PAGE_SIZE)
     right.caption(f"Questions {(page_no - 1) * PAGE_SIZE + 1:,}–{min(page_no * PAGE_SIZE, total):,} "
-                  f"of {total:,}, by id. Click a row to open it below.")
+                  f"of {total:,}, by id. Click a row to open it beside the table.")
     st.dataframe(
-        frame, hide_index=True, width="stretch", key="question_table",
+        frame.fillna(NONE_LABEL), hide_index=True, width="stretch", key="question_table",
         on_select=lambda: _open_row(frame["id"].tolist()), selection_mode="single-row",
-        column_config={"question": st.column_config.TextColumn("question", width="large")},
+        column_config=TABLE_COLUMNS, height=min(38 + 35 * len(frame), 600),
     )
+    _export(state, filters, total)
+
+
+def _export(state: data.DbState, filters: QuestionFilter, total: int) -> None:
+    cols = st.columns([2, 3], vertical_alignment="center")
+    fmt = cols[0].radio("Export format", ["csv", "jsonl", "parquet"], horizontal=True,
+                        key="export_format", label_visibility="collapsed")
+    shown = min(total, MAX_EXPORT)
+    rows = data.selection_rows(state.path, state.version, filters, MAX_EXPORT)
+    cols[1].download_button(
+        f"Export the selection ({shown:,} questions{'' if shown == total else ', the first'})",
+        data=data.export_file(rows, fmt), file_name=f"questions.{fmt}", key="export_selection",
+        icon=":material/download:")
 
 
 def _question_view(state: data.DbState) -> None:
-    st.subheader("Question")
+    st.subheader("Question record")
     question_id = st.text_input("Question id", key="open_question",
                                 placeholder="click a table row, or type an id").strip()
     if not question_id:
@@ -127,12 +180,10 @@ def _question_view(state: data.DbState) -> None:
         for label, key, color in [("Subject", "category", "blue"), ("Difficulty", "difficulty", "orange"),
                                   ("Answer type", "answer_type", "green"), ("Source", "source", "gray")]
     ))
-    st.markdown(q["question"])
+    record.question_text(q["question"], key="raw_question")
+    record.options(q["options"], q["answer"])
     st.markdown("**Reference answer**")
-    st.code(q["answer"], language=None, wrap_lines=True)
-    if q["options"]:
-        st.markdown("**Options**")
-        st.markdown("\n".join(f"{chr(65 + i)}. {text}" for i, text in enumerate(q["options"])))
+    record.answer(q["answer"])
     with st.expander("Provenance"):
         run = q["ingest"] or {}
         st.markdown(f"Source **{q['source']}**, stored {q['created_at']:%Y-%m-%d %H:%M} by ingest "
@@ -175,12 +226,20 @@ def _page(state: data.DbState) -> None:
     filters = _filters_form(all_values)
     summary = data.facet_summary(state.path, state.version, filters)
     st.caption(f"{summary.total:,} of {state.questions:,} questions match.")
-    for row in CHART_ROWS:
-        for slot, column in zip(st.columns(len(row)), row, strict=True):
-            with slot:
-                _chart(column, summary.counts[column], getattr(filters, column))
-    _table(state, filters, summary.total)
-    _question_view(state)
+    if summary.total == 0:
+        st.info("No question matches these filters. Remove a filter or change the search text.")
+    else:
+        table, detail = st.columns([3, 2])
+        with table:
+            _table(state, filters, summary.total)
+        with detail:
+            _question_view(state)
+        with st.expander("Distributions of the selection", expanded=True):
+            for row in CHART_ROWS:
+                for slot, column in zip(st.columns(len(row)), row, strict=True):
+                    with slot:
+                        _chart(column, summary.counts[column], getattr(filters, column))
+    _write_url(filters)
 
 
 st.title("Dataset")

@@ -61,3 +61,28 @@ def correct_option(options: Sequence[str] | None, reference: str) -> int | None:
         if " ".join(str(text).split()).casefold() == wanted:
             return index
     return None
+
+
+# School levels in the order they come, by the words their names use (WebInstruct-verified
+# writes "Primary School", "Junior High School", "Senior High School", "University", "PhD").
+_LEVEL_WORDS = (
+    (0, ("primary", "elementary", "grade school")),
+    (1, ("junior", "middle school")),
+    (2, ("senior", "high school", "secondary")),
+    (3, ("university", "undergraduate", "college", "bachelor")),
+    (4, ("graduate", "master")),
+    (5, ("phd", "doctoral", "research")),
+)
+
+
+def difficulty_rank(value: str | None) -> int:
+    """Where a difficulty label sits from easiest (0) to hardest (5); 99 for a label that
+    names no known level, so it sorts after the known ones."""
+    text = (value or "").casefold()
+    # Checked in an order where a longer name wins: "undergraduate" before "graduate",
+    # "junior high school" before "high school".
+    levels = dict(_LEVEL_WORDS)
+    for rank in (5, 3, 4, 1, 0, 2):
+        if any(w in text for w in levels[rank]):
+            return rank
+    return 99

@@ -419,3 +419,72 @@ def test_the_comparison_has_no_queue_cap_and_survives_unrelated_verdicts(sample_
     with store.connect(sample_db, read_only=True) as con:
         assert judges_version(con, ["contrarian", "yes-man"]) == before  # no recompute
         assert judges_version(con, ["human:ada", "yes-man"]) != before
+
+
+# --- issue 12 items 16-18: the Dataset page ---------------------------------------------------
+
+
+def test_an_empty_selection_says_so_without_blank_charts(sample_db: Path) -> None:
+    at = open_app()
+    at.text_input(key="filter_text").input("no question says zzqqxx").run()
+    assert "No question matches these filters" in texts(at.info)
+    assert not at.dataframe
+    assert not [e for e in at.main if type(e).__name__ == "UnknownElement" and e.type == "plotly_chart"]
+    assert "1–0" not in texts(at.caption)
+
+
+def test_the_table_has_readable_headers_and_no_none(sample_db: Path) -> None:
+    at = open_app()
+    frame = at.dataframe[0].value
+    assert not frame.isna().any().any()
+    assert "None" not in set(frame.astype(str).to_numpy().ravel())
+
+
+def test_filters_and_the_open_question_live_in_the_url(sample_db: Path) -> None:
+    at = open_app()
+    subject = sorted(at.dataframe[0].value["category"].unique())[0]
+    at.multiselect(key="filter_category").select(subject).run()
+    assert at.query_params["category"] in (subject, [subject])
+    qid = at.dataframe[0].value["id"].iloc[0]
+    at.text_input(key="open_question").input(qid).run()
+    assert at.query_params["question"] in (qid, [qid])
+    # A new session opened on that URL shows the same view.
+    shared = AppTest.from_file(str(APP_MAIN), default_timeout=60)
+    shared.query_params["category"] = subject
+    shared.query_params["question"] = qid
+    shared.run()
+    assert not shared.exception
+    assert shared.multiselect(key="filter_category").value == [subject]
+    assert shared.text_input(key="open_question").value == qid
+    assert set(shared.dataframe[0].value["category"]) == {subject}
+
+
+def test_the_selection_exports(sample_db: Path) -> None:
+    at = open_app()
+    buttons = [b for b in at.get("download_button")]
+    assert any("Export the selection" in b.proto.label for b in buttons)
+
+
+def test_multiple_choice_options_on_their_own_lines_with_the_right_one_marked(
+    app_env: Path,
+) -> None:
+    from genreason.ingest import IngestConfig, ingest
+
+    db = app_env / "store.duckdb"
+    (app_env / "mc.jsonl").write_text(json.dumps({
+        "id": "mc1", "question": r"Which matrix is \(I_2\)? \begin{pmatrix}1&0\\0&1\end{pmatrix}",
+        "answer": "B", "options": ["the zero matrix", "the identity matrix", "a rotation"],
+        "answer_type": "Multiple Choice", "category": "Mathematics", "difficulty": "University",
+    }) + "\n")
+    with store.connect(db) as con:
+        ingest(con, [app_env / "mc.jsonl"], IngestConfig(progress=False))
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60)
+    at.session_state["open_question"] = "mc1"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at.markdown)
+    assert "**A.** the zero matrix  \n" in shown
+    assert ":green[**B.** the identity matrix ✓ (reference)]" in shown
+    assert r"$I_2$" in shown and r"$$\begin{pmatrix}" in shown  # rendered by KaTeX
+    at.toggle(key="raw_question").set_value(True).run()
+    assert r"\(I_2\)" in texts(at.code)

@@ -45,3 +45,13 @@ def test_exports_round_trip() -> None:
     assert '"Q, with comma"' in csv_text and '"[""a"", ""b""]"' in csv_text
     with pytest.raises(ValueError, match="xlsx"):
         rows_to_bytes(ROWS, "xlsx")
+
+
+def test_difficulty_levels_sort_from_easiest() -> None:
+    from genreason.display import difficulty_rank
+
+    labels = ["PhD", "University", "Senior High School", "Junior High School", "Primary School",
+              "Graduate", "weird"]
+    assert sorted(labels, key=difficulty_rank) == [
+        "Primary School", "Junior High School", "Senior High School", "University", "Graduate",
+        "PhD", "weird"]
