@@ -14,7 +14,7 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from genreason.cli.main import main
 
     db = tmp_path / "store.duckdb"
-    assert main(["demo", "--db", str(db), "--workers", "0"]) == 0
+    assert main(["demo", "--db", str(db), "--workers", "0", "--no-train"]) == 0
     monkeypatch.setenv("GENREASON_ALLOWED_ROOTS", str(tmp_path))
     monkeypatch.setenv("GENREASON_DB", str(db))
     return db

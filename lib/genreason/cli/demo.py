@@ -7,6 +7,8 @@
    stored candidates judged by `rule`; keep 0 < pass < N), dedup.
 4. Freezes what was kept as snapshot `demo` (kept as it is when the demo runs again).
 5. Prints the store's counts, the funnel and how the rule verifier agrees with the labels.
+6. Trains a tiny model built on the spot for a few GRPO steps on the snapshot, as a job
+   (`--no-train` skips it), so the Training page shows a finished run with its curves.
 `scripts/demo.sh` then starts the app on it (the Curation page shows the funnel and snapshot).
 """
 
@@ -28,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sample", type=Path, default=SAMPLE_DIR, help="sample folder (default: data/sample)")
     parser.add_argument("--workers", type=int, default=None, help="rule-verifier processes (default: all cores)")
     parser.add_argument("--snapshot", default="demo", help="name of the snapshot to make (default: demo)")
+    parser.add_argument("--no-train", action="store_true",
+                        help="skip the tiny GRPO run on the snapshot (the Training page then has none)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,6 +94,13 @@ def run(args: argparse.Namespace) -> int:
     for pair in comparison.disagreements:
         print(f"  - {pair['item_id']}: reference {pair['verdict_b']}, rule {pair['verdict_a']} "
               f"({pair['reason_a']}); extracted {pair['extracted_a']!r} vs reference {pair['reference']!r}")
+    if not args.no_train:
+        from genreason.train.smoke import tiny_grpo_run
+
+        print("\ntraining a tiny model on the snapshot for a few GRPO steps (CPU, about a minute)...")
+        job = tiny_grpo_run(db, snapshot=args.snapshot)
+        print(f"GRPO job {job['id']}: {job['state']} at step {job['progress'].get('step')}; "
+              f"curves on the Training page, files in {job['run_dir']}")
     print(f"\nnext: `genreason app` to browse it (Curation page: funnel and snapshot), "
           f"`genreason curate status`, `genreason snapshot export {args.snapshot} --format verl --out DIR`")
     return 0
