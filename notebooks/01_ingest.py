@@ -18,6 +18,7 @@ with app.setup:
     import plotly.express as px
 
     from genreason import store
+    from genreason.config import default_db_path
     from genreason.ingest import IngestConfig, ingest
     from genreason.stats import store_stats
 
@@ -25,12 +26,14 @@ with app.setup:
 @app.cell
 def parameters():
     # Command-line arguments (python notebooks/01_ingest.py --db ... --path ...) set the defaults.
-    _parser = argparse.ArgumentParser()
-    _parser.add_argument("--db", default="data/genreason.duckdb")
-    _parser.add_argument("--path", action="append", default=None)
-    _parser.add_argument("--judge", default="reference")
+    # Defaults do not depend on the current folder: the repository's sample and database.
+    _sample = Path(mo.notebook_dir() or ".").resolve().parent / "data" / "sample"
+    _parser = argparse.ArgumentParser(prog="python notebooks/01_ingest.py")
+    _parser.add_argument("--db", default=str(default_db_path()), help="database file")
+    _parser.add_argument("--path", action="append", default=None, help="a file to ingest (repeat)")
+    _parser.add_argument("--judge", default="reference", help="judge name for labels")
     _args, _ = _parser.parse_known_args()
-    paths = _args.path or ["data/sample/questions.jsonl", "data/sample/candidates.jsonl"]
+    paths = _args.path or [str(_sample / "questions.jsonl"), str(_sample / "candidates.jsonl")]
     db_input = mo.ui.text(value=_args.db, label="database", full_width=True)
     paths_input = mo.ui.text_area(value="\n".join(paths), label="files to ingest (one per line)", full_width=True)
     judge_input = mo.ui.text(value=_args.judge, label="judge name for labels")
@@ -42,22 +45,26 @@ def parameters():
 @app.cell
 def do_ingest(db_input, judge_input, paths_input, run):
     # In the editor ingest waits for the button; as a script it runs straight away.
-    mo.stop(not run.value and mo.app_meta().mode != "script", mo.md("Press **Ingest** to load the files."))
-    _paths = [Path(p.strip()) for p in paths_input.value.splitlines() if p.strip()]
-    with store.connect(db_input.value) as _con:
-        result = ingest(_con, _paths, IngestConfig(judge=judge_input.value or None, progress=False))
+    # Until the button is pressed, result is None and the overview shows the store as it is.
+    result = None
+    if run.value or mo.app_meta().mode == "script":
+        _paths = [Path(p.strip()) for p in paths_input.value.splitlines() if p.strip()]
+        with store.connect(db_input.value) as _con:
+            result = ingest(_con, _paths, IngestConfig(judge=judge_input.value or None, progress=False))
     mo.md(
         f"**{result.run_id}**: read {result.counts['rows_read']:,} rows; "
         f"{result.counts['questions_added']:,} questions added, "
         f"{result.counts['questions_already_stored']:,} already stored, "
         f"{result.counts['candidates_added']:,} candidates, {result.counts['judgments_added']:,} labels, "
         f"{result.counts['quarantined']:,} quarantined"
+        if result is not None else "Press **Ingest** to load the files; below is what the store holds now."
     )
     return (result,)
 
 
 @app.cell
 def quarantine(result):
+    mo.stop(result is None, None)
     mo.stop(not result.quarantined, mo.md("No rows were quarantined."))
     mo.ui.table(pd.DataFrame([{"file": q.source_file, "line": q.line, "reason": q.reason}
                               for q in result.quarantined[:500]]), label="quarantined rows")
@@ -66,15 +73,19 @@ def quarantine(result):
 
 @app.cell
 def overview(db_input, result):
-    with store.connect(db_input.value, read_only=True) as _con:
+    # Shown before any ingest too (what is stored now); re-run after one.
+    _db = Path(db_input.value)
+    mo.stop(not _db.is_file(), mo.md(f"No database at `{_db}` yet: press **Ingest** to create it."))
+    with store.connect(_db, read_only=True) as _con:
         stats = store_stats(_con)
     _charts = [
         px.bar(pd.DataFrame(stats["by"][col]), x="value", y="n", title=f"questions by {col}")
         for col in ("answer_type", "category", "difficulty")
     ]
-    print(f"{stats['questions']:,} questions, {stats['candidates']:,} candidates in {db_input.value} "
-          f"(after {result.run_id})")
-    mo.vstack(_charts)
+    _after = f" (after {result.run_id})" if result is not None else ""
+    print(f"{stats['questions']:,} questions, {stats['candidates']:,} candidates in {_db}{_after}")
+    mo.vstack([mo.md(f"**{stats['questions']:,} questions, {stats['candidates']:,} candidates** "
+                     f"in `{_db}`{_after}"), *_charts])
     return (stats,)
 
 

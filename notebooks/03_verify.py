@@ -15,6 +15,7 @@ __generated_with = "0.25.2"
 app = marimo.App(width="medium")
 
 with app.setup:
+    import argparse
     from pathlib import Path
 
     import marimo as mo
@@ -34,13 +35,20 @@ with app.setup:
 
 @app.cell
 def parameters():
-    # Command-line arguments (python notebooks/03_verify.py --limit 50 --db ...) set the defaults.
-    _args = mo.cli_args()
-    _sample = Path(mo.notebook_dir() or ".").parent / "data" / "sample"
-    source_input = mo.ui.text(value=str(_args.get("db") or _sample), label="sample folder or database file", full_width=True)
-    labels_input = mo.ui.text(value=str(_args.get("labels") or "reference"), label="labels judge (database only)")
-    limit_input = mo.ui.number(value=int(_args.get("limit") or 200), start=1, stop=1_000_000, label="items")
-    timeout_input = mo.ui.number(value=float(_args.get("timeout") or 5.0), start=0.1, stop=120, step=0.5, label="seconds per item")
+    # Command-line arguments (python notebooks/03_verify.py --limit 50 --db ...) set the defaults;
+    # argparse, so --help prints them and stops instead of running the notebook.
+    _sample = Path(mo.notebook_dir() or ".").resolve().parent / "data" / "sample"
+    _parser = argparse.ArgumentParser(prog="python notebooks/03_verify.py",
+                                      description="Judge labelled candidates with the rule verifier.")
+    _parser.add_argument("--db", default=str(_sample), help="sample folder or database file")
+    _parser.add_argument("--labels", default="reference", help="labels judge (database only)")
+    _parser.add_argument("--limit", type=int, default=200, help="items to judge")
+    _parser.add_argument("--timeout", type=float, default=5.0, help="seconds per item")
+    _args, _ = _parser.parse_known_args()
+    source_input = mo.ui.text(value=_args.db, label="sample folder or database file", full_width=True)
+    labels_input = mo.ui.text(value=_args.labels, label="labels judge (database only)")
+    limit_input = mo.ui.number(value=_args.limit, start=1, stop=1_000_000, label="items")
+    timeout_input = mo.ui.number(value=_args.timeout, start=0.1, stop=120, step=0.5, label="seconds per item")
     run = mo.ui.run_button(label="Judge")
     mo.vstack([source_input, mo.hstack([labels_input, limit_input, timeout_input]), run])
     return labels_input, limit_input, run, source_input, timeout_input
@@ -75,7 +83,9 @@ def agreement(judgments, labelled):
     _by_type = table[table["group"] != "all"]
     _fig = px.bar(_by_type, x="group", y="accuracy", hover_data=["n", "precision", "recall", "undecided"],
                   title="rule verifier agreement with the labels, by answer type", range_y=[0, 1])
-    mo.vstack([mo.ui.table(table, label="agreement (undecided counts as not accepted)"), _fig])
+    # One page holds every row, so the "all" row is never pushed onto page 2.
+    mo.vstack([mo.ui.table(table, label="agreement (undecided counts as not accepted)",
+                           page_size=max(10, len(table))), _fig])
     return (table,)
 
 

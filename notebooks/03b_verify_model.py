@@ -29,6 +29,7 @@ with app.setup:
     import plotly.express as px
 
     from genreason import store
+    from genreason.config import default_db_path
     from genreason.curate.judge import JudgeConfig, JudgeStage, item_row, judgments_of
     from genreason.curate.runner import store_outcomes
     from genreason.verify.assess.compare import (
@@ -48,8 +49,9 @@ with app.setup:
 @app.cell
 def parameters():
     # Command-line arguments (python notebooks/03b_verify_model.py --limit 50 ...) set the defaults.
-    _parser = argparse.ArgumentParser()
-    _parser.add_argument("--db", default="data/genreason.duckdb")
+    _parser = argparse.ArgumentParser(prog="python notebooks/03b_verify_model.py")
+    # The repository's database whatever the current folder (genreason.config.default_db_path).
+    _parser.add_argument("--db", default=str(default_db_path()))
     _parser.add_argument("--limit", type=int, default=60)
     _parser.add_argument("--backend", default="hf", choices=["hf", "vllm", "openai"])
     _parser.add_argument("--model", default="")

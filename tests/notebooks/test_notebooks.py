@@ -53,3 +53,23 @@ def test_model_verify_notebook(sample_db: Path) -> None:
     result = _run("03b_verify_model.py", "--db", str(sample_db), "--limit", "12", "--max-new-tokens", "8",
                   "--probe-questions", "2")
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_verify_notebook_help_prints_its_options_and_does_not_run(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(REPO / "notebooks" / "03_verify.py"), "--help"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert result.returncode == 0
+    assert "--limit" in result.stdout and "--labels" in result.stdout
+    assert "accuracy" not in result.stdout  # the agreement table was not computed
+
+
+def test_notebook_defaults_do_not_depend_on_the_current_folder(tmp_path: Path) -> None:
+    # Run from a folder outside the repository with no --path: the repository's sample is read.
+    db = tmp_path / "outside.duckdb"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    result = subprocess.run([sys.executable, str(REPO / "notebooks" / "01_ingest.py"), "--db", str(db)],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    with store.connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM questions").fetchone()[0] > 300
