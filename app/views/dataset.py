@@ -211,9 +211,10 @@ def _question_view(state: data.DbState) -> None:
             st.code(c["response"], language=None, wrap_lines=True)
             if c["judgments"]:
                 st.dataframe(
-                    [{"judge": j["judge"], "verdict": sidebar.verdict_text(j["verdict"], color=False),
-                      "extracted": j["extracted"], "reason": j["reason"], "rule": j["rule"],
-                      "run": j["run_id"]} for j in c["judgments"]],
+                    [{"Judge": j["judge"], "Verdict": sidebar.verdict_text(j["verdict"], color=False),
+                      "Extracted": j["extracted"] or NONE_LABEL, "Reason": j["reason"] or NONE_LABEL,
+                      "Rule": j["rule"] or NONE_LABEL, "Run": j["run_id"] or NONE_LABEL}
+                     for j in c["judgments"]],
                     hide_index=True,
                 )
                 st.caption("Each judge's record: how it parsed both answers, prompts, raw output")
