@@ -106,3 +106,23 @@ def provenance(con: duckdb.DuckDBPyConnection, question_id: str) -> dict[str, An
                          "evidence": json.loads(detail) if detail else {}, "decided_at": created}
     return {"question_id": question_id, "decisions": list(latest.values()),
             "snapshots": snapshots_of(con, question_id)}
+
+
+def stage_decisions(con: duckdb.DuckDBPyConnection, run_id: str, *, limit: int = 100_000) -> list[dict[str, Any]]:
+    """Every decision a stage run's funnel counts (its own, and earlier ones of the same config
+    for rows it skipped), with evidence decoded: for histograms of pass rates and labels."""
+    rows = con.execute(
+        "SELECT question_id, arg_max(kept, created_at), arg_max(reason, created_at), arg_max(detail, created_at) "
+        "FROM decisions WHERE run_id IN (SELECT unnest(?)) GROUP BY question_id ORDER BY question_id "
+        f"LIMIT {int(limit)}", [_effective_run(con, run_id)]).fetchall()
+    return [{"question_id": q, "kept": k, "reason": r, "evidence": json.loads(d) if d else {}} for q, k, r, d in rows]
+
+
+def label_counts(con: duckdb.DuckDBPyConnection, question_ids: list[str]) -> dict[str, list[tuple[str, int]]]:
+    """(value, questions) per label column (answer_type, category, difficulty) over these questions."""
+    out = {}
+    for column in ("answer_type", "category", "difficulty"):
+        out[column] = [(str(v), int(n)) for v, n in con.execute(
+            f"SELECT coalesce({column}, '(none)'), count(*) FROM questions WHERE id IN (SELECT unnest(?)) "
+            "GROUP BY 1 ORDER BY 2 DESC, 1", [question_ids]).fetchall()]
+    return out
