@@ -114,3 +114,16 @@ def test_job_config_is_checked_before_anything_is_recorded(db_path: Path, gpqa_c
     with pytest.raises(ValueError, match="unknown benchmark"):
         prepare(db_path, {"eval": {"benchmark": "mmlu", "backend": "hf", "model": "x"}})
     assert not db_path.exists()
+
+
+@pytest.mark.slow
+def test_several_samples_give_pass_and_maj_at_k(backend, tiny_model: Path, gpqa_csv: Path) -> None:
+    config = EvalConfig(benchmark="gpqa", backend="hf", model=str(tiny_model), data=str(gpqa_csv), samples=4,
+                        max_new_tokens=8)
+    result = run_evaluation(config, backend)
+    s = result.summary
+    assert (s["questions"], s["samples"], s["outputs"]) == (3, 4, 12)
+    assert set(s["pass_at"]) == {"1", "2", "4"} and set(s["maj_at"]) == {"1", "2", "4"}
+    assert s["pass_at"]["1"] == pytest.approx(s["accuracy"])  # pass@1 is the mean accuracy
+    assert sorted({r["sample"] for r in result.records}) == [0, 1, 2, 3]
+    assert result.run["config"]["protocol_settings"]["temperature"] == 1.0

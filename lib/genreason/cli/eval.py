@@ -4,6 +4,7 @@
     genreason eval run --benchmark mmlu_pro --protocol 5-shot-cot --fewshot val.jsonl --backend openai \\
         --model Qwen3-14B --base-url http://127.0.0.1:8000/v1
     genreason eval rescore --benchmark mmlu_pro --in model_outputs_Meta-Llama-3_1-8B-Instruct_sample.jsonl
+    genreason eval run --benchmark gsm8k --backend hf --model CHECKPOINT --job      # in the background
     genreason eval list [--benchmark mmlu_pro] [--json]
     genreason eval show RUN_ID [--json]
 
@@ -41,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--backend", required=True, choices=["hf", "vllm", "openai"])
     run.add_argument("--model", required=True, help="model folder (hf, vllm) or served model name (openai)")
     run.add_argument("--base-url", help="OpenAI-compatible server URL (openai backend)")
-    run.add_argument("--protocol", default="zero-shot-boxed", choices=PROTOCOL_NAMES)
+    run.add_argument("--protocol", default="zero-shot-boxed", choices=[p for p in PROTOCOL_NAMES if p != "external"])
     run.add_argument("--fewshot", help="MMLU-Pro validation split file, for --protocol 5-shot-cot")
     run.add_argument("--limit", type=int, help="first N questions only")
     run.add_argument("--max-new-tokens", type=int, help="response limit (default: the protocol's)")
@@ -49,6 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--temperature", type=float, help="default: 0 (greedy) for one sample, 1.0 for several")
     run.add_argument("--batch-size", type=int, default=16)
     run.add_argument("--device", help="hf backend device (auto, cpu, cuda)")
+    run.add_argument("--job", action="store_true", help="run as a background job (genreason jobs list|logs)")
 
     rescore = sub.add_parser("rescore", help="score existing outputs in their own format")
     common(rescore)
@@ -123,6 +125,17 @@ def run(args: argparse.Namespace) -> int:
             from genreason.evaluate.runner import EvalConfig, run_evaluation
 
             options = {k: v for k, v in (("base_url", args.base_url), ("device", args.device)) if v}
+            if args.job:
+                from genreason.jobs import start_job
+
+                job = start_job(args.db, "eval", {"eval": {
+                    "benchmark": args.benchmark, "backend": args.backend, "model": args.model,
+                    "protocol": args.protocol, "judge": args.judge, "data": args.data, "limit": args.limit,
+                    "seed": args.seed, "max_new_tokens": args.max_new_tokens, "samples": args.samples,
+                    "temperature": args.temperature, "fewshot_file": args.fewshot, "batch_size": args.batch_size,
+                    "backend_options": options}})
+                print(f"started job {job.id} in {job.run_dir} (genreason jobs logs {job.id})")
+                return 0
             config = EvalConfig(
                 benchmark=args.benchmark, backend=args.backend, model=args.model, protocol=args.protocol,
                 judge=args.judge, data=args.data, limit=args.limit, seed=args.seed, max_new_tokens=args.max_new_tokens,

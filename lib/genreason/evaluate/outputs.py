@@ -45,8 +45,12 @@ def _question_key(benchmark: str, raw: Any) -> str:
     return text if text.startswith(f"{benchmark}:") else f"{benchmark}:{text}"
 
 
-def _by_text(questions: Sequence[BenchQuestion]) -> dict[str, str]:
-    return {" ".join(q.question.split()): q.id for q in questions}
+def _by_text(questions: Sequence[BenchQuestion]) -> dict[str, list[str]]:
+    """Question text (whitespace folded) -> ids; a benchmark may ask the same text twice."""
+    found: dict[str, list[str]] = {}
+    for q in questions:
+        found.setdefault(" ".join(q.question.split()), []).append(q.id)
+    return found
 
 
 def read_outputs(
@@ -57,7 +61,7 @@ def read_outputs(
     if not file.exists():
         raise BenchmarkFileError(f"outputs file {file} does not exist")
     ids = {q.id for q in questions}
-    texts: dict[str, str] | None = None
+    texts: dict[str, list[str]] | None = None
     rows: list[OutputRow] = []
     seen: dict[str, int] = {}
     for line, record in _records(file):
@@ -67,9 +71,11 @@ def read_outputs(
             qid = _question_key(benchmark, raw_id)
         elif record.get("question"):
             texts = texts if texts is not None else _by_text(questions)
-            qid = texts.get(" ".join(str(record["question"]).split()), "")
-            if not qid:
+            same = texts.get(" ".join(str(record["question"]).split()))
+            if not same:
                 raise BenchmarkFileError(f"{where}: its question text matches no {benchmark} question")
+            # Identical texts: outputs go to those questions in file order, one each first.
+            qid = next((i for i in same if i not in seen), same[-1])
         else:
             raise BenchmarkFileError(f"{where}: no question id ({'/'.join(ID_FIELDS)}) or question text")
         if qid not in ids:

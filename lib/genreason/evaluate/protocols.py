@@ -41,7 +41,7 @@ MMLU_PRO_PREAMBLE = (
 class Protocol:
     """How questions are prompted and sampled; its `name` is part of every result.
 
-    name: "zero-shot-boxed" or "5-shot-cot".
+    name: "zero-shot-boxed", "5-shot-cot", or "external" (rescored outputs of unknown origin).
     shots: worked examples before the question (0 = zero-shot).
     chat: apply the model's chat template (False: a raw completion prompt).
     max_new_tokens: response limit in tokens.
@@ -76,7 +76,8 @@ class Protocol:
             raise ValueError(f"answer_marker must be 'boxed' or 'answer_is', got {self.answer_marker!r}")
 
 
-PROTOCOL_NAMES = ("zero-shot-boxed", "5-shot-cot")
+# "external": outputs rescored from elsewhere whose protocol is not known (rescore only).
+PROTOCOL_NAMES = ("zero-shot-boxed", "5-shot-cot", "external")
 # Which protocols each benchmark's harness defines (the paper's is available everywhere).
 BENCHMARK_PROTOCOLS: dict[str, tuple[str, ...]] = {
     "mmlu_pro": ("zero-shot-boxed", "5-shot-cot"),
@@ -92,7 +93,7 @@ def protocol_for(
     temperature: float | None = None,
 ) -> Protocol:
     """The protocol `name` for `benchmark`, with its defaults unless overridden."""
-    allowed = BENCHMARK_PROTOCOLS.get(benchmark, ("zero-shot-boxed",))
+    allowed = (*BENCHMARK_PROTOCOLS.get(benchmark, ("zero-shot-boxed",)), "external")
     if name not in allowed:
         raise ValueError(f"protocol {name!r} is not defined for {benchmark}; choose one of {', '.join(allowed)}")
     temp = temperature if temperature is not None else (1.0 if samples > 1 else 0.0)

@@ -63,8 +63,8 @@ class EvalConfig:
 
     def __post_init__(self) -> None:
         benchmark_spec(self.benchmark)
-        if self.protocol not in PROTOCOL_NAMES:
-            raise ValueError(f"unknown protocol {self.protocol!r}; choose one of {', '.join(PROTOCOL_NAMES)}")
+        if self.protocol not in PROTOCOL_NAMES or self.protocol == "external":
+            raise ValueError(f"unknown protocol {self.protocol!r}; choose zero-shot-boxed or 5-shot-cot")
         if self.judge is not None and self.judge not in JUDGES:
             raise ValueError(f"unknown judge {self.judge!r}; choose one of {', '.join(JUDGES)}")
         if not str(self.model).strip():
@@ -197,13 +197,14 @@ def rescore(
     """Score existing outputs (in their own format) without generating anything.
 
     protocol: the protocol the outputs were produced under, recorded with the result; for
-    MMLU-Pro harness files (they carry `pred`) it defaults to 5-shot-cot, else zero-shot-boxed.
+    MMLU-Pro harness files (they carry `pred`) it defaults to 5-shot-cot, else "external"
+    (not known).
     """
     questions = load_benchmark(benchmark, data, seed=seed)
     rows = read_outputs(outputs_path, benchmark, questions)
     if protocol is None:
         harness_file = benchmark == "mmlu_pro" and any(r.harness_pred is not None for r in rows)
-        protocol = "5-shot-cot" if harness_file else "zero-shot-boxed"
+        protocol = "5-shot-cot" if harness_file else "external"
     samples = max(r.sample for r in rows) + 1
     proto = protocol_for(benchmark, protocol, samples=samples)
     judge = judge or DEFAULT_JUDGE[benchmark]
@@ -217,7 +218,8 @@ def rescore(
                    source=str(path), config={"benchmark": benchmark, "outputs": str(path), "judge": judge,
                                              "protocol": protocol, "data": data, "seed": seed})
     agreement = None
-    if any(r.harness_pred is not None for r in rows):
+    # MMLU-Pro's result files record the letter its harness extracted (genreason.evaluate.harness).
+    if benchmark == "mmlu_pro" and any(r.harness_pred is not None for r in rows):
         from genreason.evaluate.harness import harness_agreement
 
         agreement = harness_agreement(rows, scored)
