@@ -63,9 +63,11 @@ def test_stored_run_keeps_every_record_and_compares(llama, db_path: Path) -> Non
         stored = eval_run(con, run_id)
         law = eval_records(con, run_id, category="law")
         diff = compare_eval_runs(con, run_id, "other-run")
+        stage_run = con.execute("SELECT stage, status, counts FROM stage_runs WHERE id = ?", [run_id]).fetchone()
     assert {r["id"] for r in runs} == {run_id, "other-run"}
     assert stored["summary"]["by_category"]["law"]["questions"] == 100
     assert stored["model"] == "Meta-Llama-3_1-8B-Instruct"
     assert len(law) == 100 and all(r["output"] and r["prompt"] is None for r in law)
     assert [d["question_id"] for d in diff["differ"]] == ["mmlu_pro:70"]
     assert diff["counts"]["only_in_a"] == 0
+    assert stage_run[:2] == ("eval", "done") and '"questions": 1400' in stage_run[2]

@@ -64,7 +64,9 @@ def realdata_dir() -> Path:
     return Path(__file__).resolve().parents[3].parent / "shared" / "realdata"
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def file_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line, record) of a JSONL/JSON/CSV/Parquet file (the ingest readers); a row that cannot be
+    decoded is a BenchmarkFileError naming the file and line."""
     for line, record, _raw in read_records(path):
         if isinstance(record, formats.RowError):
             raise BenchmarkFileError(f"{path}:{line}: {record}")
@@ -95,7 +97,7 @@ def _from_mapper(
 
     def load(path: Path) -> list[BenchQuestion]:
         out = []
-        for line, record in _records(path):
+        for line, record in file_records(path):
             where = f"{path}:{line}"
             try:
                 row = mapper(record).questions[0]
@@ -121,7 +123,7 @@ def load_gpqa(path: Path, seed: int = 0) -> list[BenchQuestion]:
     """GPQA's CSV (gpqa_diamond.csv and its siblings): options shuffled by (seed, Record ID)."""
     need = ("Question", "Correct Answer", "Incorrect Answer 1", "Incorrect Answer 2", "Incorrect Answer 3")
     out = []
-    for line, record in _records(path):
+    for line, record in file_records(path):
         where = f"{path}:{line}"
         missing = [c for c in need if not str(record.get(c) or "").strip()]
         if missing:
@@ -144,7 +146,7 @@ def load_gpqa(path: Path, seed: int = 0) -> list[BenchQuestion]:
 def load_supergpqa(path: Path) -> list[BenchQuestion]:
     """SuperGPQA's JSONL: uuid, question, options, answer (text), answer_letter, discipline, ..."""
     out = []
-    for line, record in _records(path):
+    for line, record in file_records(path):
         where = f"{path}:{line}"
         options = record.get("options")
         if not isinstance(options, list) or len(options) < 2:

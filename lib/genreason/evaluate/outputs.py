@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from genreason.evaluate.loaders import BenchmarkFileError, BenchQuestion, _records
+from genreason.evaluate.loaders import BenchmarkFileError, BenchQuestion, file_records
 
 OUTPUT_FIELDS = ("output", "response", "completion", "generated_text", "solution")
 LIST_FIELDS = ("outputs", "responses", "completions")
@@ -64,7 +64,7 @@ def read_outputs(
     texts: dict[str, list[str]] | None = None
     rows: list[OutputRow] = []
     seen: dict[str, int] = {}
-    for line, record in _records(file):
+    for line, record in file_records(file):
         where = f"{file}:{line}"
         raw_id = next((record[f] for f in ID_FIELDS if record.get(f) is not None), None)
         if raw_id is not None:

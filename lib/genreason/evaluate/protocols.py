@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from genreason.evaluate.loaders import BenchmarkFileError, BenchQuestion, _records
+from genreason.evaluate.loaders import BenchmarkFileError, BenchQuestion, file_records
 from genreason.verify.rules.choice import LETTERS
 
 BOXED_SUFFIX = "Please reason step by step, and put your final answer within \\boxed{}."
@@ -128,7 +128,7 @@ def load_fewshot(path: str | os.PathLike[str]) -> dict[str, list[dict]]:
     category), grouped by category in file order."""
     by_category: dict[str, list[dict]] = defaultdict(list)
     file = Path(path)
-    for line, record in _records(file):
+    for line, record in file_records(file):
         missing = [k for k in ("question", "options", "cot_content", "category") if not record.get(k)]
         if missing:
             raise BenchmarkFileError(f"{file}:{line}: a few-shot example lacks {', '.join(missing)}")

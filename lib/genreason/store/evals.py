@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from genreason.store.connection import transaction
+from genreason.store.runs import record_run
 
 RUN_COLUMNS = ("id", "benchmark", "model", "protocol", "judge", "mode", "backend", "source",
                "questions_digest", "questions", "samples", "accuracy", "summary", "config", "seconds", "job_id")
@@ -49,6 +51,13 @@ def save_eval_run(con: duckdb.DuckDBPyConnection, run: Mapping[str, Any], record
             con.execute(f"INSERT INTO eval_records SELECT {', '.join(RECORD_COLUMNS)} FROM _eval_records_in")
         finally:
             con.unregister("_eval_records_in")
+        # An evaluation is a stage run too (DESIGN.md: one record of what every stage did).
+        seconds = float(run.get("seconds") or 0.0)
+        record_run(con, run["id"], "eval", config={k: run.get(k) for k in ("benchmark", "model", "protocol", "judge",
+                                                                         "mode", "source", "config")},
+                   status="done", started_at=datetime.now(UTC) - timedelta(seconds=seconds), seconds=seconds,
+                   counts={k: run["summary"].get(k) for k in ("questions", "outputs", "correct", "no_answer",
+                                                             "undecided")} if run.get("summary") else {})
     return len(records)
 
 
