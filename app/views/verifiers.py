@@ -30,6 +30,7 @@ OUTCOME_COLORS = {"both true": "#16a34a", "both false": "#64748b", "only A true"
                   "only B true": "#dc2626", "undecided": "#a855f7"}
 VERDICT_WORD = {"true": "yes", "false": "no", "undecided": "undecided"}
 ANY = "any"
+RESUMABLE = ("failed", "stopped", "lost")  # job states the page offers to resume
 SAMPLE_SEED = 0
 
 
@@ -304,6 +305,16 @@ def _stop(db: str, job_id: str) -> None:
         st.session_state["job_message"] = ("error", f"could not stop {job_id}: {exc}")
 
 
+def _resume(db: str, job_id: str) -> None:
+    try:
+        data.resume_job(db, job_id)
+    except (ValueError, OSError, StoreError) as exc:
+        st.session_state["resume_message"] = ("error", f"could not resume {job_id}: {exc}")
+        return
+    st.session_state["resume_message"] = ("success", f"Resumed job `{job_id}`.")
+    st.session_state["jobs_active"] = True
+
+
 def _start(state: data.DbState, judge: str, filters: QuestionFilter, unjudged: bool, limit: int,
            available: int) -> None:
     try:
@@ -360,6 +371,9 @@ def _jobs_body(db: str, polling: bool) -> None:
     if active != polling:  # start or stop polling; a finished job also refreshes the page
         st.session_state["jobs_active"] = active
         st.rerun()
+    message = st.session_state.pop("resume_message", None)  # from a button in this fragment
+    if message:
+        getattr(st, message[0])(message[1])
     if not jobs:
         st.caption("No jobs yet.")
         return
@@ -372,6 +386,10 @@ def _jobs_body(db: str, polling: bool) -> None:
                              f"on {cfg.get('candidates', '?')} candidates ({cfg.get('selection') or 'n/a'})")
             if job["state"] in ACTIVE:
                 head[1].button("Stop", key=f"stop_{job['id']}", on_click=_stop, args=(db, job["id"]))
+            elif job["state"] in RESUMABLE:
+                head[1].button("Resume", key=f"resume_{job['id']}", on_click=_resume,
+                               args=(db, job["id"]),
+                               help="Start it again in its run folder: what it judged is kept")
             st.progress(done / total if total else 0.0,
                         text=f"{done:,} / {total:,} judged" + (f" in {p['seconds']:.1f} s" if p.get("seconds") else ""))
             if job["error"] or p.get("error"):

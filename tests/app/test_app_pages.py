@@ -488,3 +488,34 @@ def test_multiple_choice_options_on_their_own_lines_with_the_right_one_marked(
     assert r"$I_2$" in shown and r"$$\begin{pmatrix}" in shown  # rendered by KaTeX
     at.toggle(key="raw_question").set_value(True).run()
     assert r"\(I_2\)" in texts(at.code)
+
+
+@pytest.mark.slow
+def test_a_failed_job_is_resumed_from_the_page(sample_db: Path) -> None:
+    import time
+
+    from genreason import jobs
+
+    def state(job_id: str, wanted: tuple[str, ...]) -> str:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with store.connect(sample_db, read_only=True) as con:
+                job = next(j for j in jobs.list_jobs(con) if j["id"] == job_id)
+            if job["state"] in wanted:
+                return job["state"]
+            time.sleep(0.3)
+        raise TimeoutError(job_id)
+
+    at = _start_from_the_page(AppTest.from_file(str(APP_MAIN), default_timeout=60).run(), "rule", 5)
+    with store.connect(sample_db, read_only=True) as con:
+        job_id = con.execute("SELECT id FROM jobs").fetchone()[0]
+    assert state(job_id, ("done", "failed", "lost")) == "done"
+    # As a final save that met a held lock leaves it: recorded as failed.
+    from genreason.jobs.runner import set_job
+
+    set_job(sample_db, job_id, status="failed", error="database locked", finished=True)
+    at.run()
+    at.button(key=f"resume_{job_id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"Resumed job `{job_id}`" in texts(at.success)
+    assert state(job_id, ("done", "failed", "lost")) == "done"
