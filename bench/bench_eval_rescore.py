@@ -37,16 +37,19 @@ LLAMA = "mmlu_pro/model_outputs_Meta-Llama-3_1-8B-Instruct_sample.jsonl"
 
 def agreement_section(path: Path) -> list[str]:
     lines = ["## Agreement with MMLU-Pro's extracted letter (Llama-3.1-8B-Instruct, 1,400 outputs)", ""]
-    lines += ["| judge | accuracy | harness extracted a letter | agree | agreement | "
-              "by harness rule (rows / agree) | harness found none: judged here as |",
-              "|---|---|---|---|---|---|---|"]
+    lines += ["| judge | accuracy | harness extracted a letter | same letter | letter agreement | "
+              "by harness rule (rows / same letter) | verdict agreement (kappa) on those rows | "
+              "harness found none: judged here as |",
+              "|---|---|---|---|---|---|---|---|"]
     examples = []
     for judge in ("choice", "choice+harness"):
         r = rescore("mmlu_pro", path, judge=judge)
         a = r.agreement
         rules = ", ".join(f"{k} {v['rows']}/{v['agree']}" for k, v in a["by_harness_rule"].items())
+        v = a["verdicts"]
         lines.append(f"| `{judge}` | {100 * r.summary['accuracy']:.2f}% | {a['harness_extracted']} | {a['agree']} | "
-                     f"{100 * a['agreement']:.2f}% | {rules} | {a['random_fill_judged_as']} |")
+                     f"{100 * a['agreement']:.2f}% | {rules} | {100 * v['agreement']:.2f}% ({v['kappa']:.3f}) | "
+                     f"{a['random_fill_judged_as']} |")
         if judge == "choice":
             examples = a["disagreements"]
     lines += [

@@ -34,6 +34,8 @@ def test_agrees_with_the_harness_letter_where_it_extracted_one(llama) -> None:
     # Where the harness found no letter it stored a guess; those are no answers here, not guesses.
     assert a["by_harness_rule"]["random fill"]["agree"] == 0
     assert llama.run["protocol"] == "5-shot-cot" and llama.run["judge"] == "choice"
+    # Verdicts (right/wrong) against the harness's on the rows it extracted, with the one scorer.
+    assert a["verdicts"]["n"] == a["harness_extracted"] and a["verdicts"]["agreement"] >= 0.99
 
 
 @pytest.mark.slow

@@ -97,6 +97,10 @@ def render_summary(run: dict[str, Any], agreement: dict[str, Any] | None = None)
         )
         for rule, c in agreement["by_harness_rule"].items():
             lines.append(f"  harness rule {rule:<14} rows {c['rows']:>5}  agree {c['agree']:>5}")
+        v = agreement.get("verdicts")
+        if v:
+            lines.append(f"  verdicts vs the harness's (pred == answer) on those rows: agreement {_pct(v['agreement'])}%,"
+                         f" kappa {v['kappa']:.3f}, we accept {v['fp']} it rejects and reject {v['fn']} it accepts")
         if agreement.get("random_fill_judged_as"):
             lines.append(f"  rows where the harness found no letter (it guessed one) judged here as: {agreement['random_fill_judged_as']}")
     return "\n".join(lines)

@@ -41,12 +41,20 @@ def harness_extraction(output: str) -> tuple[str | None, str]:
     return None, "none"
 
 
-def harness_agreement(rows: Sequence[OutputRow], scored: Sequence[Scored], max_examples: int = 50) -> dict[str, Any]:
+def harness_agreement(
+    rows: Sequence[OutputRow], scored: Sequence[Scored], references: dict[str, str], max_examples: int = 50
+) -> dict[str, Any]:
     """Agreement of our chosen letters with the file's `pred`, by the harness rule that gave it.
 
     Rows whose `pred` no harness rule reproduces are "random fill" rows: the harness found no
-    letter there and stored a guess.
+    letter there and stored a guess. `verdicts` scores our verdicts against the harness's
+    (pred == reference) on the rows where it extracted a letter, with the project's one
+    scorer (`genreason.verify.assess.metrics.score`). references: question id -> letter.
     """
+    from genreason.verify.assess.metrics import score
+
+    ours_v: list[bool] = []
+    theirs_v: list[bool] = []
     by_rule: Counter[str] = Counter()
     agree_by_rule: Counter[str] = Counter()
     our_status_on_fill: Counter[str] = Counter()
@@ -61,6 +69,9 @@ def harness_agreement(rows: Sequence[OutputRow], scored: Sequence[Scored], max_e
         ours = s.vote_key if s.status in ("correct", "wrong") else None
         if rule in ("random fill", "other"):
             our_status_on_fill[s.status] += 1
+        if rule in ("primary", "answer_colon", "last_letter"):
+            ours_v.append(s.verdict)
+            theirs_v.append(row.harness_pred == references.get(row.question_id))
         if ours == row.harness_pred:
             agree_by_rule[rule] += 1
         elif rule not in ("random fill",) and len(disagreements) < max_examples:
@@ -76,6 +87,8 @@ def harness_agreement(rows: Sequence[OutputRow], scored: Sequence[Scored], max_e
         "agreement": agree / extracted if extracted else None,
         "by_harness_rule": {rule: {"rows": n, "agree": agree_by_rule[rule]} for rule, n in sorted(by_rule.items())},
         "random_fill_judged_as": dict(our_status_on_fill),
+        "verdicts": {k: v for k, v in score(ours_v, theirs_v).to_dict().items()
+                     if k in ("n", "agreement", "kappa", "precision", "recall", "fp", "fn")} if ours_v else None,
         "disagreements": disagreements,
     }
 

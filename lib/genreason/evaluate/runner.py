@@ -222,7 +222,7 @@ def rescore(
     if benchmark == "mmlu_pro" and any(r.harness_pred is not None for r in rows):
         from genreason.evaluate.harness import harness_agreement
 
-        agreement = harness_agreement(rows, scored)
+        agreement = harness_agreement(rows, scored, {q.id: q.answer for q in answered})
         run["summary"]["harness_agreement"] = {k: v for k, v in agreement.items() if k != "disagreements"}
     log.info("rescored %d outputs of %s in %.1f s: accuracy %.4f", len(rows), benchmark, seconds, summary["accuracy"])
     return EvalResult(run, records, agreement)
