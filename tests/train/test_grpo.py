@@ -60,12 +60,16 @@ def test_a_few_steps_write_metrics_completions_a_checkpoint_and_move_the_weights
     assert all(m["audit/disagreement"] == 0.0 for m in audited)
 
 
-def _wait(db: Path, job_id: str, states: tuple[str, ...], timeout_s: float = 240) -> dict:
+def _wait(db: Path, job_id: str, states: tuple[str, ...], timeout_s: float = 240,
+          progress_status: str | None = None) -> dict:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         with store.connect(db, read_only=True) as con:
             job = jobs.get_job(con, job_id)
-        if job["state"] in states or job["progress"].get("status") in states:
+        if progress_status is not None:
+            if job["progress"].get("status") == progress_status:
+                return job
+        elif job["state"] in states:
             return job
         time.sleep(0.2)
     raise TimeoutError(f"job {job_id} is {job['state']}; log:\n{jobs.log_tail(job['run_dir'], 60)}")
@@ -78,7 +82,8 @@ def test_a_grpo_job_stopped_then_resumed_reaches_the_same_final_step(
 
     job = start_grpo_job(db_path, preset="tiny-cpu", model=str(tiny_model),
                          questions_file=str(questions_file), overrides={"max_steps": "3"})
-    _wait(db_path, job.id, ("running",))  # the runner is up and listens for SIGTERM
+    # progress says "running" once the runner is up and turns SIGTERM into a stop request.
+    _wait(db_path, job.id, (), progress_status="running")
     assert jobs.stop_job(db_path, job.id) is True
     stopped = _wait(db_path, job.id, ("stopped", "failed", "done"))
     assert stopped["state"] == "stopped", jobs.log_tail(job.run_dir, 60)

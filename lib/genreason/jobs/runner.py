@@ -243,27 +243,13 @@ def _watch(db: Path, job_id: str, run_dir: Path, proc: subprocess.Popen[bytes]) 
     def wait() -> None:
         code = proc.wait()
         try:
-            _settle_retrying(code)
+            _settle(db, job_id, run_dir, proc.pid, code)
+        except Exception:  # a watcher must never raise into nothing; reconcile_jobs retries
+            log.exception("could not settle job %s", job_id)
         finally:
             with _CHILDREN_LOCK:
                 if _CHILDREN.get(job_id) is proc:
                     del _CHILDREN[job_id]
-
-    def _settle_retrying(code: int) -> None:
-        import duckdb
-
-        for attempt in range(60):
-            try:
-                _settle(db, job_id, run_dir, proc.pid, code)
-                return
-            except duckdb.ConnectionException:
-                # This process has the file open in the other mode right now (the app's
-                # read, a test's): DuckDB refuses a second configuration; wait for it to close.
-                time.sleep(min(0.05 * 2**attempt, 0.5))
-            except Exception:  # a watcher must never raise into nothing; reconcile retries
-                log.exception("could not settle job %s", job_id)
-                return
-        log.warning("could not settle job %s: the database stayed open in this process", job_id)
 
     threading.Thread(target=wait, name=f"reap-{job_id}", daemon=True).start()
 

@@ -56,9 +56,11 @@ def _open(path: Path, read_only: bool, timeout_s: float) -> duckdb.DuckDBPyConne
             # DuckDB's own progress bar would interleave with our output and logs.
             con.execute("SET enable_progress_bar = false")
             return con
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
             message = str(exc)
-            if "lock" not in message.lower():
+            # "different configuration": another thread of this process has the file open in
+            # the other mode (read-only vs read-write) right now; like a lock, it passes.
+            if "lock" not in message.lower() and "different configuration" not in message:
                 raise StoreError(f"cannot open database {path}: {message}") from exc
             if time.monotonic() >= deadline:
                 holder = _holder_description(message)
