@@ -1,4 +1,4 @@
-"""Notebook 02_curate runs as a script with parameters, on the demo database."""
+"""Notebook 02_curate runs as a script with parameters, on the shipped sample."""
 
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_curate_notebook_runs_its_stages_as_a_script(tmp_path: Path) -> None:
-    from genreason.cli.main import main
+    from .conftest import load_sample
 
     db = tmp_path / "store.duckdb"
-    assert main(["demo", "--db", str(db), "--workers", "0"]) == 0
+    load_sample(db)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
     result = subprocess.run([sys.executable, str(REPO / "notebooks" / "02_curate.py"), "--db", str(db),
-                             "--stages", "annotate,difficulty,pass_rate", "--set", "pass_rate.low=0.4"],
+                             "--stages", "annotate,difficulty,pass_rate", "--set", "pass_rate.low=0.4",
+                             "--set", "pass_rate.judge=reference"],  # the sample's labels: no judging
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "pass_rate: " in result.stdout and "below band" in result.stdout
