@@ -64,13 +64,24 @@ def compare_expressions(ref: Reference, answer: str) -> Outcome:
             ok, why = numbers_match(rnum, pnum)
             return ok, "expression", f"decimal against closed form: {why}", pnum.describe()
     pexpr, phow = to_sympy(answer)
-    detail: dict[str, Any] = {"kind": "expression", "parsed": str(pexpr)[:200] if pexpr is not None else None, "how": phow}
+    detail: dict[str, Any] = {"kind": "expression", "parsed": _shown(pexpr), "how": phow}
     if rexpr is None:
         return None, "expression", f"reference not parsed ({rhow})", detail
     if pexpr is None:
         return None, "expression", f"answer not parsed ({phow})", detail
     verdict, why = expressions_equivalent(rexpr, pexpr)
     return verdict, "expression", why, detail
+
+
+def _shown(expr: Any) -> str | None:
+    """At most 200 characters of a parsed expression for the record; an integer too long for
+    Python's int-to-text limit (4,300 digits, e.g. binom(99999, 49999)) is described instead."""
+    if expr is None:
+        return None
+    try:
+        return str(expr)[:200]
+    except ValueError:
+        return "(a number too long to print)"
 
 
 def squash_latex(s: str) -> str:
