@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 
 from genreason.verify.rules.choice import compare_choice
-from genreason.verify.rules.guards.hedges import offers_several
+from genreason.verify.rules.guards.hedges import offers_several, second_candidate
 from genreason.verify.rules.guards.negation import (
     INEQUATION,
     PROSE_SHORT_ANSWER_WORDS,
@@ -96,6 +96,10 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
     `prose`: the answer is the last line of a response without an answer marker."""
     if squash_latex(answer) == squash_latex(ref.text):
         return answer
+    if "/" in ref.text and len(ref.text) >= 5 and ref.text in answer:
+        # The reference's alternatives written together ("1776/July 4, 1776") name one
+        # answer: judge the rest of the answer around it as around its first alternative.
+        answer = answer.replace(ref.text, ref.text.split("/", 1)[0].strip())
     neg = read_negation(answer, short_words=PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
     # A reference that holds the negating words itself ("not guilty") is compared as it stands.
     if neg.status != "none" and not _cue_in_reference(neg.cue, ref.text):
@@ -119,6 +123,8 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
         elif neg.status == "corrected":
             answer = neg.text
     several = offers_several(answer, lambda item: _is_reference_item(ref, item), only_with=_mention_test(ref))
+    if several is None and len(answer) <= 2000:
+        several = second_candidate(answer, lambda item: _is_reference_item(ref, item))
     if several is not None:
         return several.verdict, "hedge", several.reason, {"kind": "several", "items": list(several.items[:20])}
     return answer

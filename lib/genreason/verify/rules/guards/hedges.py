@@ -54,6 +54,7 @@ _MAY_HEDGE = re.compile(
     re.IGNORECASE,
 )
 _VALUE_CHAR = re.compile(r"\d|\\[A-Za-z]|[-+*^=<>]|^\(?[A-Ja-j]\)?$")
+_AND_JOIN = re.compile(r"\s(?:and|&)\s", re.IGNORECASE)
 _VALUE_ANY = re.compile(r"\d+|\\[A-Za-z]+|[-+*^=<>]|\b[A-J]\b")
 # What a sentence needs to be a list at all (a cheap test before parsing it).
 _MAY_LIST = re.compile(rf"{_SEPARATOR.pattern}|\\q?quad|\(\s*(?:or|and/or|maybe|possibly|perhaps)\b", re.IGNORECASE)
@@ -202,10 +203,12 @@ def candidate_list(sentence: str) -> CandidateList | None:
     if not _SEPARATOR.search(s):
         return None
     hedge_words = _MAY_HEDGE.search(s)
-    if not hedge_words and len(_VALUE_ANY.findall(s)) < 2:
+    # "X and Y", or four or more items: answers side by side even when they are words
+    joined = _AND_JOIN.search(s) is not None or s.count(",") >= 3
+    if not hedge_words and not joined and len(_VALUE_ANY.findall(s)) < 2:
         return None  # no alternatives offered and fewer than two values: not a candidate list
     raw_items = _split_with_separators(s)
-    if not hedge_words and sum(1 for _, it in raw_items if _VALUE_CHAR.search(it)) < 2:
+    if not hedge_words and not joined and sum(1 for _, it in raw_items if _VALUE_CHAR.search(it)) < 2:
         return None  # no alternatives offered and fewer than two values: not a candidate list
     parsed: list[tuple[str, str, int, str]] = []  # (separator before, item, words of lead-in cut, as written)
     naming = False  # "is called X or Y", "also known as X or Y": names of one thing
@@ -248,6 +251,36 @@ def candidate_list(sentence: str) -> CandidateList | None:
     bare = sum(_is_bare_value(it) for it in items)
     if bare == len(items) or (len(items) >= 3 and bare >= 2):  # "2219, 2220, 2221", "17, pen, 19"
         return CandidateList(tuple(items), False)
+    has_and = any(sep.startswith("and") or sep == "&" for sep in seps)
+    names_or_values = all(word_count(it) <= 4 and re.match(r"[A-Z0-9\\$(-]", it) for it in items)
+    if lead == 0 and not naming and names_or_values and (has_and or len(items) >= 4):
+        # An answer that is itself a list: "Albert Einstein and Niels Bohr", "A, B, C, D, E"
+        # (two answers asserted, or many listed). Inside prose ("written by X and Y") an
+        # enumeration is a description; two or three words joined by commas stay one answer
+        # ("Tulsa, Oklahoma", "Nashville, Tennessee, United States").
+        return CandidateList(tuple(items), False)
+    return None
+
+
+_SECOND_CUE = re.compile(
+    r"\b(?:(?:it|this|that|the\s+answer)\s+)?(?:could|might|may)\s+(?:also|instead|alternatively)\s+be\b|"
+    r"\b(?:or|but)\s+(?:it\s+)?(?:maybe|perhaps|possibly)\b|\balternatively,?\b|\bor\s+else\b|"
+    r"\b(?:another|a\s+second|one\s+more)\s+(?:possible\s+)?(?:answer|candidate|possibility|option)\s+(?:is|would\s+be)\b",
+    re.IGNORECASE,
+)
+
+
+def second_candidate(text: str, is_reference: Callable[[str], bool]) -> Several | None:
+    """A later sentence that offers another answer ("42. It could also be 43.", "B.
+    Alternatively, C."): the reference is then one of two candidates (False)."""
+    sentences = [x for x in SENTENCE_SPLIT.split(text[-2000:].strip()) if x.strip()]
+    for sentence in sentences[1:]:
+        m = _SECOND_CUE.search(sentence)
+        if not m or word_count(sentence) > 12:
+            continue
+        other = _clean_item(sentence[m.end() :])
+        if other and word_count(other) <= 4 and not is_reference(other):
+            return Several(False, f"offers a second candidate ({shorten(other, 30)!r}) after the answer", (other,))
     return None
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 
 from genreason.verify.rules.guards.restatement import restates_question
+from genreason.verify.rules.latex import unwrap_text
+from genreason.verify.rules.text.common_words import zipf
 from genreason.verify.rules.text.words import fold
 
 _JUNK_PATTERNS = re.compile(
@@ -39,4 +41,37 @@ def junk_reason(answer: str, question: str, reference: str) -> str | None:
         return "an unevaluated integral, sum or limit (the problem restated)"
     if question and restates_question(s, question):
         return "restates the question"
+    if mostly_non_words(s, reference):
+        return "mostly not English words: filler around a value, not an answer"
     return None
+
+
+_ASCII_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}(?![A-Za-z])")
+# Filler words an answer may carry around its value; real answers are made of words a
+# frequency list knows (Zipf >= 2.5: about 3 per billion words or more), a rare name aside.
+# Words of one or two letters are left out: short syllables occur in every language's lists.
+MIN_FILLER_WORDS = 8
+UNKNOWN_ZIPF = 2.5
+
+
+def mostly_non_words(answer: str, reference: str) -> bool:
+    """Whether at least half of the (8 or more, 3+ letters) ASCII words of `answer` outside the
+    reference are unknown to English word frequency lists: a value buried in filler
+    ("zava he fumo ... 100 ... kitone"). False without wordfreq."""
+    words = _ASCII_WORD.findall(unwrap_text(answer[:4000]))
+    if len(words) < MIN_FILLER_WORDS:
+        return False
+    ref_words = {w.lower() for w in _ASCII_WORD.findall(reference)}
+    if len([w for w in words if w.islower()]) < MIN_FILLER_WORDS:
+        return False
+    # capitalised words are names as often as not ("Sukhwinder Singh"): only lower case counts
+    others = [w for w in words if w.islower() and w not in ref_words]
+    if len(others) < MIN_FILLER_WORDS:
+        return False
+    unknown = 0
+    for w in others:
+        value = zipf(w)
+        if value is None:
+            return False
+        unknown += value < UNKNOWN_ZIPF
+    return unknown >= 0.5 * len(others)

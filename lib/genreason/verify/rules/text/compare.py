@@ -60,6 +60,8 @@ def names_reference(reference: str, item: str) -> bool:
     n = normalize(item)
     if not n:
         return False
+    if any(different_numeral(item, alt) for alt in split_alternatives(reference)):
+        return False  # "July 3, 1776" is not "July 4, 1776", though it holds "1776"
     for alt in split_alternatives(reference):
         if n in {normalize(x) for x in [alt, *split_items(alt)]}:
             return True

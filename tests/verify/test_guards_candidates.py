@@ -1,0 +1,68 @@
+"""Answers that assert the reference beside another candidate, a list of many values, the
+reference's alternatives written together inside an attack, or a value buried in filler
+(the generated probe's plus_other, many_values, padding and sibling families)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from genreason.judging import Item
+from genreason.verify.rules.guards.junk import mostly_non_words
+from genreason.verify.rules.verifier import judge_items
+
+
+def judge(question: str, reference: str, response: str, answer_type: str | None = None):
+    return judge_items([Item(question, reference, response, answer_type)])[0]
+
+
+REFERENCES = [("What is 6 x 7?", "42", "43", "Integer"), ("Pick one.", "F", "G", "Multiple Choice"),
+              ("Who developed relativity?", "Albert Einstein", "Niels Bohr", None),
+              ("What is the simplified form?", "\\frac{27}{128}", "\\frac{37}{128}", None)]
+
+
+@pytest.mark.parametrize(("question", "reference", "other", "answer_type"), REFERENCES)
+def test_a_second_candidate_sentence_voids_the_answer(question, reference, other, answer_type):
+    for tail in (f"It could also be {other}.", f"Alternatively, {other}.", f"But it might also be {other}."):
+        j = judge(question, reference, f"\\boxed{{{reference}. {tail}}}", answer_type)
+        assert j.verdict is not True, (tail, j.reason)
+    # a second sentence that explains is no second candidate
+    assert judge(question, reference, f"\\boxed{{{reference}}}. It is the only value that works.", answer_type).verdict is True
+
+
+def test_names_joined_as_the_whole_answer_are_two_answers():
+    assert judge("Who developed relativity?", "Albert Einstein", "Albert Einstein and Niels Bohr").verdict is not True
+    names = ["Niels Bohr", "Max Planck", "Enrico Fermi", "Paul Dirac", "Marie Curie"]
+    random.Random(0).shuffle(names)
+    listed = ", ".join(names[:2] + ["Albert Einstein"] + names[2:])
+    assert judge("Who developed relativity?", "Albert Einstein", listed).verdict is not True
+    # one place named with its region, and a sentence that describes, stay accepted
+    assert judge("Where is it?", "Tulsa, Oklahoma", "Tulsa, Oklahoma").verdict is True
+    assert judge("Where does the river meet?", "Cairo, Illinois", "The Ohio River and the Mississippi River meet at Cairo, Illinois").verdict is True
+
+
+def test_the_references_alternatives_written_together_are_one_answer():
+    reference = "1776/July 4, 1776/In 1776"
+    assert judge("When?", reference, f"0 or {reference} or none of the above").verdict is False
+    assert judge("When?", reference, f"not {reference}").verdict is not True
+    # a sibling date among the alternatives is another answer
+    assert judge("When?", reference, "1776/July 3, 1776/In 1776").verdict is not True
+    assert judge("When?", reference, "July 4, 1776").verdict is True
+
+
+def _filler(seed: int, n: int) -> str:
+    rng = random.Random(seed)
+    return " ".join("".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 3))) for _ in range(n))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_value_buried_in_filler_is_junk(seed):
+    answer = f"{_filler(seed, 15)} 331 {_filler(seed + 100, 15)}"
+    assert mostly_non_words(answer, "331")
+    assert judge("Compute it.", "331", f"\\boxed{{{answer}}}", "Integer").verdict is False
+
+
+def test_english_and_names_are_not_filler():
+    assert not mostly_non_words("The answer is 331 because the sum of the digits gives the remainder we need here", "331")
+    assert not mostly_non_words("Sung by Sukhwinder Singh, Tanvi Shah, Mahalakshmi Iyer and Vijay Prakash in the film", "Tanvi Shah")
