@@ -519,3 +519,15 @@ def test_a_failed_job_is_resumed_from_the_page(sample_db: Path) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert f"Resumed job `{job_id}`" in texts(at.success)
     assert state(job_id, ("done", "failed", "lost")) == "done"
+
+
+def test_model_settings_and_annotator_outlive_the_session(sample_db: Path, app_env: Path) -> None:
+    at = open_app()
+    at.text_input(key="annotator").input("ada").run()
+    at.selectbox(key="backend").select("openai").run()
+    at.text_input(key="model").input("served-model").run()
+    assert json.loads((app_env / "app_settings.json").read_text())["model"] == "served-model"
+    later = open_app()  # a new browser session
+    assert later.text_input(key="annotator").value == "ada"
+    assert later.selectbox(key="backend").value == "openai"
+    assert later.text_input(key="model").value == "served-model"
