@@ -17,6 +17,7 @@ import sidebar
 import streamlit as st
 
 import data
+from genreason import paths
 from genreason.jobs import ACTIVE
 from genreason.store import StoreError
 from genreason.train import runs
@@ -27,17 +28,19 @@ from genreason.verify.registry import VERIFIERS
 def _launch(state: data.DbState, form: dict[str, Any]) -> None:
     try:
         overrides = runs.parse_settings(form["overrides"])
+        # Typed paths stay inside the allowed folders (the data folder, $GENREASON_ALLOWED_ROOTS).
+        model = str(paths.confine_path(form["model"], paths.allowed_roots()))
         if form["kind"] == "GRPO":
             source = {"snapshot": form["snapshot"]} if form["source"] == "Snapshot" else {
-                "questions_file": form["questions_file"].strip() or None}
-            config = {"preset": form["preset"], "model": form["model"].strip(), **source,
+                "questions_file": str(paths.confine_path(form["questions_file"], paths.allowed_roots()))}
+            config = {"preset": form["preset"], "model": model, **source,
                       "judge": form["judge"], "overrides": overrides}
             if form["judge"] != "rule":
                 config["judge_options"] = sidebar.model_options(form["judge"])
             job = data.start_training_job(state.path, "grpo", config)
         else:
             job = data.start_training_job(state.path, "verifier-sft", {
-                "base_model": form["model"].strip(), "teacher": form["teacher"],
+                "base_model": model, "teacher": form["teacher"],
                 "run_name": form["run_name"].strip(), "overrides": overrides})
     except (ValueError, OSError, StoreError) as exc:
         st.session_state["train_message"] = ("error", f"not started: {exc}")

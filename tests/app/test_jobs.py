@@ -143,26 +143,36 @@ def _fill_grpo_form(at, model: str, questions: Path, overrides: str) -> None:  #
     next(b for b in at.button if b.label == "Launch").click().run()
 
 
-def test_the_training_page_refuses_a_bad_setting_and_records_nothing(sample_db: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def tiny_allowed(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The tiny model, in a folder the app may read (typed paths are confined to allowed roots)."""
+    from genreason.llm.tiny import tiny_model_dir
+
+    model = tiny_model_dir()
+    monkeypatch.setenv("GENREASON_ALLOWED_ROOTS", f"{app_env}:{model.parent}")
+    return model
+
+
+def test_the_training_page_refuses_bad_settings_and_records_nothing(sample_db: Path, tmp_path: Path) -> None:
     at = _training_page()
     assert [s.value for s in at.subheader][:3] == ["Launch a run", "Jobs", "Completions"]
     _fill_grpo_form(at, str(tmp_path), tmp_path / "q.jsonl", "max_stesp=3")
     assert "--set max_stesp: unknown setting" in "\n".join(e.value for e in at.error)
+    _fill_grpo_form(at, "/etc", tmp_path / "q.jsonl", "")
+    assert "outside the allowed folders" in "\n".join(e.value for e in at.error)
     with store.connect(sample_db, read_only=True) as con:
         assert jobs.list_jobs(con, kind="grpo") == []
 
 
 @pytest.mark.slow
 def test_a_tiny_run_launched_from_the_training_page_shows_curves_and_completions(
-    sample_db: Path, tmp_path: Path
+    tiny_allowed: Path, sample_db: Path, tmp_path: Path
 ) -> None:
-    from genreason.llm.tiny import tiny_model_dir
-
     questions = tmp_path / "q.jsonl"
     questions.write_text(json.dumps({"id": "p1", "question": "What is 3 + 4?", "answer": "7"}) + "\n"
                          + json.dumps({"id": "p2", "question": "What is 10 / 2?", "answer": "5"}) + "\n")
     at = _training_page()
-    _fill_grpo_form(at, str(tiny_model_dir()), questions, "max_steps=2")
+    _fill_grpo_form(at, str(tiny_allowed), questions, "max_steps=2")
     assert any("Started job" in s.value for s in at.success), [e.value for e in at.error]
     with store.connect(sample_db, read_only=True) as con:
         [job] = jobs.list_jobs(con, kind="grpo")
@@ -172,3 +182,58 @@ def test_a_tiny_run_launched_from_the_training_page_shows_curves_and_completions
     assert len(at.get("plotly_chart")) >= 5  # reward, components, KL, entropy, lengths, ...
     assert at.dataframe and set(at.dataframe[0].value.columns) >= {"step", "reward", "outcome", "completion"}
     assert not [b for b in at.button if b.label in ("Stop", "Resume")]  # done: nothing to do
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_in_a_browser_a_run_is_launched_its_curve_appears_and_it_stops_and_resumes(
+    tiny_allowed: Path, running_app, tmp_path: Path  # noqa: ANN001 -- the conftest fixture
+) -> None:
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("".join(json.dumps({"id": f"b{i}", "question": f"What is {i} + {i}?",
+                                             "answer": str(2 * i)}) + "\n" for i in range(4)))
+    db = running_app.db
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True,
+                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+        page.set_default_timeout(120_000)
+        try:
+            page.goto(running_app.url + "/training")
+            page.get_by_text("Launch a run").wait_for()
+            page.locator('[data-testid="stRadio"]').filter(has_text="Questions from").get_by_text(
+                "File", exact=True).click()
+            page.get_by_role("textbox", name="Questions file (JSONL/Parquet)").fill(str(questions))
+            page.get_by_role("textbox", name="Model folder").fill(str(tiny_allowed))
+            page.get_by_role("textbox", name="Overrides, one key=value per line").fill("max_steps=200")
+            page.get_by_role("button", name="Launch").click()
+            page.get_by_text("Started job").wait_for()
+            # The reward curve appears once the first step is logged.
+            page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1")
+            page.screenshot(path=str(tmp_path / "training-running.png"), full_page=True)
+            page.get_by_role("button", name="Stop").click()
+            page.get_by_role("button", name="Resume").wait_for()
+            with store.connect(db, read_only=True) as con:
+                [job] = jobs.list_jobs(con, kind="grpo")
+            assert job["state"] == "stopped" and 1 <= job["progress"]["step"] < 200
+            first = job["progress"]["step"]
+            page.get_by_role("button", name="Resume").click()
+            page.get_by_role("button", name="Stop").wait_for()
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:  # until the resumed attempt trains a step more
+                with store.connect(db, read_only=True) as con:
+                    job = jobs.get_job(con, job["id"])
+                if job["progress"].get("attempt") == 2 and (job["progress"].get("step") or 0) > first:
+                    break
+                time.sleep(0.5)
+            assert job["progress"]["step"] > first, jobs.log_tail(job["run_dir"], 40)
+            page.get_by_role("button", name="Stop").click()
+            page.get_by_role("button", name="Resume").wait_for()
+            page.screenshot(path=str(tmp_path / "training-stopped.png"), full_page=True)
+        finally:
+            browser.close()
+            jobs.stop_job(db, job["id"]) if "job" in locals() else None
