@@ -115,6 +115,8 @@ def _run_detail(state: data.DbState, runs: list[dict[str, Any]]) -> None:
     cols[5].metric("Undecided (wrong)", f"{s['undecided']:,}")
     st.caption(f"model `{run['model']}` · protocol `{run['protocol']}` · judge `{run['judge']}` · "
                f"{run['mode']} · source `{run.get('source') or '-'}`")
+    if BENCHMARKS[run["benchmark"]].note:
+        st.caption("Note: " + BENCHMARKS[run["benchmark"]].note)
     agreement = s.get("harness_agreement")
     if agreement:
         st.caption(f"Agreement with the outputs' own harness letter: {agreement['agree']}/"

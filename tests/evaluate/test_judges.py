@@ -37,7 +37,7 @@ def test_choice_by_letter_or_option_text(output: str, correct: bool, why: str, v
 
 
 def test_the_answer_format_the_prompt_asked_for_is_read_first(verifier) -> None:
-    out = "Venus is hot, \\boxed{A} is tempting. The answer is (B)."
+    out = "Mercury is nearest. The answer is (B).\nOn second thought: \\boxed{A}"
     assert _one(PLANETS, out, "choice", verifier, marker="answer_is").verdict is True
     assert _one(PLANETS, out, "choice", verifier, marker="boxed").verdict is False
 

@@ -83,6 +83,9 @@ def render_summary(run: dict[str, Any], agreement: dict[str, Any] | None = None)
         f"  no answer {s['no_answer']}  undecided {s['undecided']} (both counted wrong)"
         + (f"  paper (General-Reasoner-Qw3-14B): {paper}" if paper is not None else ""),
     ]
+    note = BENCHMARKS[run["benchmark"]].note
+    if note and paper is not None:
+        lines.append(f"note: {note}")
     for name in ("pass_at", "maj_at"):
         if name in s:
             lines.append(name.replace("_at", "@") + "  " + "  ".join(f"k={k}: {_pct(v)}" for k, v in s[name].items()))
@@ -146,7 +149,10 @@ def run(args: argparse.Namespace) -> int:
                 samples=args.samples, temperature=args.temperature, fewshot_file=args.fewshot,
                 batch_size=args.batch_size, backend_options=options,
             )
-            result = run_evaluation(config)
+            def progress(done: int, total: int) -> None:
+                print(f"generated {done}/{total} questions", file=sys.stderr, flush=True)
+
+            result = run_evaluation(config, on_progress=progress)
         elif args.action == "rescore":
             from genreason.evaluate.runner import rescore
 

@@ -34,7 +34,7 @@ from typing import Any
 from genreason.evaluate.bbeh_match import bbeh_match
 from genreason.evaluate.loaders import BenchQuestion
 from genreason.judging import NO_ANSWER, Item, Judgment
-from genreason.verify.extract import extract_answer
+from genreason.verify.extract import extract_answer, strip_thinking
 from genreason.verify.rules.choice import LETTERS, text_agrees
 from genreason.verify.rules.kinds import list_elements
 from genreason.verify.rules.numeric_answers import answer_number
@@ -128,7 +128,7 @@ def harness_letter(output: str) -> tuple[str, str] | None:
 
 def _marked(q: BenchQuestion, sample: int, output: str) -> Scored | None:
     """The verdict from the protocol's "the answer is (X)", when it names one option."""
-    marked = marked_choice(output, q.options or ())
+    marked = marked_choice(strip_thinking(output), q.options or ())
     if marked is None:
         return None
     letter, text = marked

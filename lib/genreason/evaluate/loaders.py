@@ -180,16 +180,20 @@ class BenchmarkSpec:
     default_file: str | None  # relative to the shared real data; None: the user supplies it
     load: Callable[..., list[BenchQuestion]]
     paper_score: float | None = None  # General-Reasoner-Qw3-14B (DESIGN.md, from arXiv:2505.14652)
+    note: str = ""  # what to keep in mind when comparing with the paper
 
 
 BENCHMARKS: dict[str, BenchmarkSpec] = {s.name: s for s in [
     BenchmarkSpec("mmlu_pro", "MMLU-Pro", "mmlu_pro/test.jsonl",
                   _from_mapper("mmlu_pro", formats.map_mmlu_pro, "question_id"), 70.3),
-    BenchmarkSpec("gpqa", "GPQA-Diamond", None, load_gpqa, 56.1),
+    BenchmarkSpec("gpqa", "GPQA-Diamond", None, load_gpqa, 56.1,
+                  note="options are shuffled by the recorded seed; scores under other shuffles differ slightly"),
     BenchmarkSpec("supergpqa", "SuperGPQA", None, load_supergpqa, 39.9),
     BenchmarkSpec("theoremqa", "TheoremQA", "theoremqa/theoremqa_test.jsonl",
                   _from_mapper("theoremqa", formats.map_theoremqa, "id"), 54.4),
-    BenchmarkSpec("bbeh", "BBEH", "bbeh/bbeh_mini.jsonl", _from_mapper("bbeh", formats.map_bbeh, None), 17.3),
+    BenchmarkSpec("bbeh", "BBEH", "bbeh/bbeh_mini.jsonl", _from_mapper("bbeh", formats.map_bbeh, None), 17.3,
+                  note="the shared copy is BBEH mini (460 questions, 20 per task); the paper's number is on the "
+                       "full benchmark: pass its file with --data for a comparable score"),
     BenchmarkSpec("math500", "MATH-500", "math500/test.jsonl",
                   _from_mapper("math500", formats.map_math500, "unique_id", "subject")),
     BenchmarkSpec("gsm8k", "GSM8K", "gsm8k/test.jsonl", _from_mapper("gsm8k", formats.map_gsm8k, None)),
