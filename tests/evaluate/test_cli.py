@@ -54,3 +54,15 @@ def test_five_shot_without_the_validation_split_says_where_it_is_missing(
                  "--protocol", "5-shot-cot", "--limit", "1"])
     assert code == 1
     assert "not in shared/realdata" in capsys.readouterr().err
+
+
+def test_rescoring_the_same_outputs_again_replaces_the_run(tmp_path: Path, gpqa_csv: Path,
+                                                           capsys: pytest.CaptureFixture) -> None:
+    db = str(tmp_path / "again.duckdb")
+    args = ["eval", "rescore", "--db", db, "--benchmark", "gpqa", "--data", str(gpqa_csv),
+            "--in", str(_outputs(tmp_path)), "--model", "m1"]
+    assert main(args) == 0 and main(args) == 0
+    assert main([*args, "--judge", "choice+harness"]) == 0  # another judge: another run
+    capsys.readouterr()
+    assert main(["eval", "list", "--db", db]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 2

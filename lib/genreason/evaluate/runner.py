@@ -16,6 +16,8 @@ notebook all go through these functions.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import re
@@ -214,9 +216,15 @@ def rescore(
     scored, records, summary = score_rows(benchmark, answered, rows, judge, proto)
     seconds = time.perf_counter() - t0
     path = Path(outputs_path)
-    run = _run_row(benchmark, model or _model_from_file(path), proto, judge, "rescore", summary, answered, seconds,
-                   source=str(path), config={"benchmark": benchmark, "outputs": str(path), "judge": judge,
-                                             "protocol": protocol, "data": data, "seed": seed})
+    model = model or _model_from_file(path)
+    config = {"benchmark": benchmark, "outputs": str(path), "judge": judge, "protocol": protocol, "data": data,
+              "seed": seed}
+    # Rescoring is idempotent: the same outputs, judge, protocol and model give the same run id,
+    # so storing it again replaces the earlier result instead of adding a copy.
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(json.dumps({**config, "outputs": None, "model": model}, sort_keys=True).encode())
+    run = _run_row(benchmark, model, proto, judge, "rescore", summary, answered, seconds, source=str(path),
+                   config=config, run_id=f"eval-{benchmark}-rescore-{digest.hexdigest()[:12]}")
     agreement = None
     # MMLU-Pro's result files record the letter its harness extracted (genreason.evaluate.harness).
     if benchmark == "mmlu_pro" and any(r.harness_pred is not None for r in rows):
