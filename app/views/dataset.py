@@ -199,6 +199,7 @@ def _question_view(state: data.DbState) -> None:
             st.dataframe(q["decisions"], hide_index=True)
         else:
             st.caption("No curation stage has decided on this question yet.")
+        st.markdown("In snapshots: " + (", ".join(f"`{n}`" for n in q.get("snapshots", [])) or "none"))
     shown = f", the first {MAX_CANDIDATES} shown" if len(q["candidates"]) > MAX_CANDIDATES else ""
     st.markdown(f"**Candidates** ({len(q['candidates'])}{shown})")
     if not q["candidates"]:

@@ -256,7 +256,7 @@ def question_detail(con: duckdb.DuckDBPyConnection, question_id: str) -> dict[st
 
     Keys: the question's columns (options as a list, extra decoded), `ingest` (the stage run
     that stored it: id, status, started_at, config), `decisions` (every stage decision),
-    `candidates` (each with its `judgments`, every judge's record decoded).
+    `snapshots` (names of the snapshots holding it), `candidates` (each with its `judgments`, every judge's record decoded).
     """
     rows = _rows(con.execute(
         "SELECT id, source, question, answer, answer_type, category, difficulty, options, extra, "
@@ -275,6 +275,8 @@ def question_detail(con: duckdb.DuckDBPyConnection, question_id: str) -> dict[st
         "SELECT stage, kept, reason, detail, run_id, created_at FROM decisions "
         "WHERE question_id = ? ORDER BY created_at", [question_id],
     ))]
+    q["snapshots"] = [r[0] for r in con.execute(
+        "SELECT snapshot FROM snapshot_rows WHERE id = ? ORDER BY snapshot", [question_id]).fetchall()]
     candidates = _rows(con.execute(
         "SELECT id, model, response, run_id, extra, created_at FROM candidates "
         "WHERE question_id = ? ORDER BY id", [question_id],
