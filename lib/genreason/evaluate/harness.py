@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from genreason.evaluate.judges import Scored
-from genreason.evaluate.outputs import OutputRow
+if TYPE_CHECKING:  # judges imports this module's extraction rules
+    from genreason.evaluate.judges import Scored
+    from genreason.evaluate.outputs import OutputRow
 
 _PRIMARY = re.compile(r"answer is \(?([A-J])\)?")
 # The harness searches ".*[aA]nswer:\s*([A-J])": the last match on the first line that has
@@ -26,9 +27,12 @@ _ANSWER_COLON = re.compile(r"[aA]nswer:\s*([A-J])")
 _LAST_LETTER = re.compile(r"\b([A-J])\b")
 
 
-def harness_extraction(output: str) -> tuple[str | None, str]:
-    """(letter, rule) as MMLU-Pro's harness extracts it: primary, answer_colon, last_letter or none."""
-    m = _PRIMARY.search(output)
+def harness_extraction(output: str, *, fallbacks_only: bool = False) -> tuple[str | None, str]:
+    """(letter, rule) as MMLU-Pro's harness extracts it: primary, answer_colon, last_letter or none.
+
+    fallbacks_only: skip the primary rule (the "choice+harness" judge has already read the
+    prompt's "the answer is (X)" its own way, refusing "(F) and (H)")."""
+    m = None if fallbacks_only else _PRIMARY.search(output)
     if m:
         return m.group(1), "primary"
     for line in output.split("\n"):

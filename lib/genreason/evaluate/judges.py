@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from genreason.evaluate.bbeh_match import bbeh_match
+from genreason.evaluate.harness import harness_extraction
 from genreason.evaluate.loaders import BenchQuestion
 from genreason.judging import NO_ANSWER, Item, Judgment
 from genreason.verify.extract import extract_answer, strip_thinking
@@ -45,8 +46,8 @@ DEFAULT_JUDGE = {
     "mmlu_pro": "choice", "gpqa": "choice", "supergpqa": "choice", "theoremqa": "theoremqa",
     "bbeh": "bbeh", "math500": "rule", "gsm8k": "rule",
 }
-THEOREMQA_REL_TOL = 0.04
-EVAL_ITEM_TIMEOUT_S = 60.0  # rule verifier's per-item limit when scoring (see shared_rule_verifier)  # TheoremQA utils.py within_eps: eps = |gt| * 0.04
+THEOREMQA_REL_TOL = 0.04  # TheoremQA utils.py within_eps: eps = |gt| * 0.04
+EVAL_ITEM_TIMEOUT_S = 60.0  # rule verifier's per-item limit when scoring (see shared_rule_verifier)
 
 
 @dataclass(frozen=True)
@@ -111,21 +112,6 @@ def marked_choice(output: str, options: Sequence[str]) -> tuple[str, str] | None
     return None
 
 
-_HARNESS_ANSWER_COLON = re.compile(r"[aA]nswer:\s*([A-J])")
-_HARNESS_LAST_LETTER = re.compile(r"\b[A-J]\b")
-
-
-def harness_letter(output: str) -> tuple[str, str] | None:
-    """MMLU-Pro's fallbacks after "answer is (X)": an "Answer: X", else the last lone letter A-J."""
-    found = _HARNESS_ANSWER_COLON.findall(output)
-    if found:
-        return found[-1], "harness:answer_colon"
-    letters = _HARNESS_LAST_LETTER.findall(output)
-    if letters:
-        return letters[-1], "harness:last_letter"
-    return None
-
-
 def _marked(q: BenchQuestion, sample: int, output: str) -> Scored | None:
     """The verdict from the protocol's "the answer is (X)", when it names one option."""
     marked = marked_choice(strip_thinking(output), q.options or ())
@@ -140,9 +126,9 @@ def _marked(q: BenchQuestion, sample: int, output: str) -> Scored | None:
 def _choice(q: BenchQuestion, sample: int, output: str, j: Judgment, harness: bool) -> Scored:
     scored = _from_judgment(q, sample, j)
     if harness and scored.status in ("no_answer", "undecided"):
-        found = harness_letter(output)
-        if found is not None and found[0] in LETTERS[: len(q.options or ())]:
-            letter, rule = found
+        letter, rule = harness_extraction(output, fallbacks_only=True)
+        if letter is not None and letter in LETTERS[: len(q.options or ())]:
+            rule = f"harness:{rule}"
             ok = letter == q.answer
             return Scored(q.id, sample, letter, ok, "correct" if ok else "wrong", rule,
                           f"MMLU-Pro fallback {rule.split(':')[1]}: chose {letter}, reference {q.answer}", letter)
