@@ -64,18 +64,24 @@ def test_rule_judge_cases_give_exact_values() -> None:
         "6 times 7 is 42, so the answer is \\boxed{42}.",  # right, same length: 1.0
         "Adding gives \\boxed{41}.",  # wrong: 0
         PROSE,  # no answer: -0.5
-        "So it is 41",  # the short last line is read as the answer; wrong: 0
+        "So it is 41",  # a bare last line is no answer to the paper's reward: -0.5
         "",  # nothing at all: -0.5
     ]
     refs = ["42"] * 5
     got = reward(["q"] * 5, completions, reference=refs, question=["What is 6 * 7?"] * 5)
-    assert got == [1.0, 0.0, -0.5, 0.0, -0.5]
+    assert got == [1.0, 0.0, -0.5, -0.5, -0.5]
     parts = reward.last_components
     assert got[0] == 1.0 and parts[0]["verdict"] is True and parts[0]["length_penalty"] == 0.0
     assert got[1] == 0.0 and parts[1]["verdict"] is False and parts[1]["extracted"] == "41"
     assert parts[2]["path"] == parts[4]["path"] == "no-answer" and parts[2]["extracted"] is None
-    assert parts[3]["extracted"] == "So it is 41" and parts[3]["verdict"] is False
+    assert parts[3]["path"] == "no-answer" and "last_line reading" in parts[3]["reason"]
     assert parts[0]["extraction"] == "boxed" and parts[3]["extraction"] == "last_line"
+    # The paper's answer lines count; the workbench's wider reading is there when asked for.
+    assert reward(["q"] * 2, ["Final Answer: 42\n", "The answer is: 41\n"], reference=["42"] * 2) == [1.0, 0.0]
+    wide = VerifiedReward("rule", tokenizer=WhitespaceTokenizer(), judge_options={"workers": 0},
+                          paper_extraction=False)
+    # 'So it is 42' is read and accepted: 4 words against 1, so 1 - 0.05 * 3.
+    assert wide(["q"], ["So it is 42"], reference=["42"]) == [pytest.approx(0.85)]
 
 
 def test_an_accepted_answer_longer_than_the_reference_loses_005_per_token_up_to_10() -> None:

@@ -49,6 +49,12 @@ from genreason.verify.extract import extract_answer
 log = logging.getLogger(__name__)
 
 NO_ANSWER_REWARD = -0.5  # paper: "score -= 0.5" when no answer is extracted
+# What counts as an extracted answer for the reward: the paper's worker reads the last
+# \boxed{...}, else the last "Final Answer:" / "The answer is:" line (DESIGN.md adds
+# "Answer:"-style lines). The workbench's extractor also reads a bare last line or a written
+# choice letter; under the paper's reading those are no answer (-0.5), which keeps the
+# format signal that the -0.5 exists for.
+PAPER_ANSWER_METHODS = frozenset({"boxed", "boxed_multi", "final_answer_line", "answer_is", "answer_line"})
 LENGTH_PENALTY_PER_TOKEN = 0.05
 LENGTH_PENALTY_MAX_TOKENS = 10
 
@@ -105,6 +111,8 @@ class VerifiedReward:
     log_path: a JSONL file each sample's components are appended to, with its prompt id,
         reference and completion text (None: not written).
     log_samples: write only the first N samples of each call to log_path (None: all).
+    paper_extraction: count only the paper's answer forms (boxed, answer lines) as an answer;
+        False also accepts the extractor's last-line and choice-letter readings.
     audit: a `genreason.train.audit.RewardAudit` that re-judges a sample of each call's
         answered completions with a second judge in the background (None: no audit).
     name: the reward's name in TRL's logs (`rewards/<name>/mean`).
@@ -119,6 +127,7 @@ class VerifiedReward:
         log_path: str | Path | None = None,
         log_samples: int | None = None,
         audit: Any = None,
+        paper_extraction: bool = True,
         name: str = "verified_reward",
     ) -> None:
         if isinstance(judge, str):
@@ -142,6 +151,7 @@ class VerifiedReward:
             raise ValueError(f"log_samples must be >= 0, got {log_samples}")
         self.log_samples = log_samples
         self.audit = audit
+        self.paper_extraction = paper_extraction
         self.__name__ = name
         self.last_components: list[dict[str, Any]] = []
         self.calls = 0
@@ -206,7 +216,8 @@ class VerifiedReward:
         ids = _column(kwargs, "id", n) or [None] * n
         texts = [completion_text(c) for c in completions]
         extractions = [extract_answer(t) for t in texts]
-        answered = [i for i, e in enumerate(extractions) if e.answer is not None and e.answer.strip()]
+        answered = [i for i, e in enumerate(extractions) if e.answer is not None and e.answer.strip()
+                    and (not self.paper_extraction or e.method in PAPER_ANSWER_METHODS)]
         items = [
             Item(question=str(questions[i] or ""), reference=str(references[i]), response=texts[i],
                  answer_type=answer_types[i] or None, options=tuple(options[i]) if options[i] else None,
@@ -222,6 +233,9 @@ class VerifiedReward:
             for i in range(n):
                 reward, parts = self._score(str(references[i]), extractions[i].answer, by_index.get(i))
                 parts["extraction"] = extractions[i].method
+                if parts["path"] == "no-answer" and extractions[i].answer:
+                    parts["reason"] = (f"no boxed or answer-line answer (a {extractions[i].method} "
+                                       "reading is not an answer to the paper's reward)")
                 rewards.append(reward)
                 components.append(parts)
             self.calls += 1

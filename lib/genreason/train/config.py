@@ -57,6 +57,7 @@ class GRPORunConfig:
     limit_questions: int | None = None  # use only the first N questions (smoke runs)
     judge: str = "rule"  # the reward's judge: a registry name (rule, model, hybrid)
     judge_options: Mapping[str, Any] = field(default_factory=dict)  # its options (model=PATH, ...)
+    paper_extraction: bool = True  # only boxed / answer-line answers count (else -0.5), as the paper
     audit_judge: str | None = None  # a second judge re-judging a sample of completions (live audit)
     audit_judge_options: Mapping[str, Any] = field(default_factory=dict)  # its options
     audit_fraction: float = 0.1  # fraction of each step's answered completions audited

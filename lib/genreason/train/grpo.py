@@ -62,7 +62,8 @@ def build_reward(cfg: GRPORunConfig) -> Any:
                             seed=cfg.seed)
     return VerifiedReward(cfg.judge, tokenizer=cfg.model, judge_options=cfg.judge_options,
                           log_path=Path(cfg.output_dir) / "completions.jsonl",
-                          log_samples=cfg.completions_per_step, audit=audit)
+                          log_samples=cfg.completions_per_step, audit=audit,
+                          paper_extraction=cfg.paper_extraction)
 
 
 def _check_vllm(cfg: GRPORunConfig) -> None:
