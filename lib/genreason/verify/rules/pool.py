@@ -62,10 +62,12 @@ def _worker_loop(conn_in: Connection, conn: Connection) -> None:
     logging.getLogger("math_verify").setLevel(logging.ERROR)
     from genreason.verify.rules.flow import judge_with_reference, reference_for
     from genreason.verify.rules.math.expression import to_sympy
+    from genreason.verify.rules.text.common_words import zipf
     from genreason.verify.rules.units import unit_registry
 
     unit_registry()
     to_sympy("x+1")  # imports latex2sympy and its grammar before the first timed item
+    zipf("the")  # loads the word-frequency list the sub-span and filler rules read
     conn.send(("ready", None, None, None))
     while True:
         try:

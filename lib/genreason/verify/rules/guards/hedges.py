@@ -70,6 +70,9 @@ _LEAD_IN = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 MAX_ITEM_WORDS = 6
+# An answer this short may itself be a list of names ("X and Y"); in longer prose only
+# alternatives offered ("or", "either") and lists of values count.
+MAX_LIST_ANSWER_CHARS = 600
 MAX_ITEM_CHARS = 80
 MAX_LEAD_WORDS = 6
 MAX_HEDGED_LEAD_WORDS = 14
@@ -184,7 +187,7 @@ def _is_bare_value(item: str) -> bool:
     return bool(re.search(r"\d|\\[A-Za-z]+|[-+*/^=<>]", plain))
 
 
-def candidate_list(sentence: str) -> CandidateList | None:
+def candidate_list(sentence: str, *, whole_answer: bool = True) -> CandidateList | None:
     """The alternatives `sentence` lists ("3, 4 or 5", "both X and Y", "It could be 1, 2, 3"),
     or None when it is not a list of short items.
 
@@ -193,7 +196,9 @@ def candidate_list(sentence: str) -> CandidateList | None:
     short. Alternatives ("or", "either", "both", "could be", "none of the above") always make
     a list; a plain enumeration ("3, 5 and 7") only when its items are values (numbers,
     formulas, letters), since words joined by commas are often one answer ("Tulsa, Oklahoma",
-    "Nashville, Tennessee, United States") or a description.
+    "Nashville, Tennessee, United States") or a description. `whole_answer`: the sentence is
+    (part of) a short answer, which may itself be a list of names ("X and Y", four or more
+    items side by side).
     """
     s = unwrap_text(sentence[:2000], pad=True).strip()
     s = re.sub(r"\s*\\q?quad\s*", ", ", s)  # "3 \quad 4": two values side by side
@@ -204,7 +209,7 @@ def candidate_list(sentence: str) -> CandidateList | None:
         return None
     hedge_words = _MAY_HEDGE.search(s)
     # "X and Y", or four or more items: answers side by side even when they are words
-    joined = _AND_JOIN.search(s) is not None or s.count(",") >= 3
+    joined = whole_answer and (_AND_JOIN.search(s) is not None or s.count(",") >= 3)
     if not hedge_words and not joined and len(_VALUE_ANY.findall(s)) < 2:
         return None  # no alternatives offered and fewer than two values: not a candidate list
     raw_items = _split_with_separators(s)
@@ -319,7 +324,7 @@ def offers_several(
     for sentence in sentences:
         if not _MAY_LIST.search(sentence) or (only_with is not None and not only_with(sentence)):
             continue
-        found = candidate_list(sentence)
+        found = candidate_list(sentence, whole_answer=len(text) <= MAX_LIST_ANSWER_CHARS)
         if found is None:
             continue
         hits = [is_reference(it) for it in found.items]

@@ -122,7 +122,7 @@ def compare_text(
             return True, f"same words as {alt!r}"
         if set(r_tok) & _POLARITY and not set(a_tok) & _POLARITY:
             continue  # "guilty" does not name "not guilty"
-        sibling = different_numeral(answer, alt)
+        sibling = different_numeral(answer, alt) if len(a_content) == len(r_content) else None
         if sibling is not None:
             parts.append(sibling)
             continue

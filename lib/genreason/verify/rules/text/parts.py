@@ -30,6 +30,7 @@ Everything else that is a proper part stays undecided: a rule never says yes on 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -89,6 +90,11 @@ class Word:
 
 def content_words(text: str) -> list[Word]:
     """The content words of `text` (stopwords and articles dropped), with capitalisation."""
+    return list(_content_words(text[:2000]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _content_words(text: str) -> tuple[Word, ...]:
     out: list[Word] = []
     for raw in re.findall(r"[^\W_]+", _fold_keep_case(unwrap_text(text, pad=True))):
         capital = raw[:1].isupper()
@@ -98,7 +104,7 @@ def content_words(text: str) -> list[Word]:
         for tok, word in zip(stemmed, plain, strict=True):
             if tok not in STOPWORDS:
                 out.append(Word(tok, capital, word))
-    return out
+    return tuple(out)
 
 
 def _fold_keep_case(text: str) -> str:
@@ -143,12 +149,22 @@ def extended_by_numeral(answer: str, alt: str) -> bool:
     words = re.findall(r"[^\W_]+", _fold_keep_case(unwrap_text(alt)))
     if not words or re.search(r"(?:\d+|\b[IVXLCDM]+)\W*$", alt.strip()):
         return False
-    # A roman numeral ("II", not the pronoun "I" before a word) or a number that the phrase
-    # goes on after ("Apollo 11 mission"); not a citation mark ("John Hurt 1"), a score
-    # ("Titans 35-12") or a chapter and verse ("Exodus 20:1-17").
-    name = r"(?i:\b" + r"\W+".join(re.escape(w) for w in words) + r")"
-    numeral = r"[ \t]+(?:(?:[IVXLCDM]{2,}|[VXLCDM])\b|I\b(?![ \t]+[a-z])|\d+(?=[ \t]+[a-z]))"
-    return re.search(name + numeral, _fold_keep_case(unwrap_text(answer))) is not None
+    text = _fold_keep_case(unwrap_text(answer))
+    low, last = text.lower(), words[-1].lower()
+    start = 0
+    while (i := low.find(last, start)) >= 0:  # the reference's last word, then a numeral
+        end = i + len(last)
+        whole_word = (i == 0 or not low[i - 1].isalnum()) and (end == len(low) or not low[end].isalnum())
+        if whole_word and _NUMERAL_AFTER.match(text, end):
+            return True
+        start = end
+    return False
+
+
+# A roman numeral ("II", not the pronoun "I" before a word) or a number that the phrase goes on
+# after ("Apollo 11 mission"); not a citation mark ("John Hurt 1"), a score ("Titans 35-12")
+# or a chapter and verse ("Exodus 20:1-17").
+_NUMERAL_AFTER = re.compile(r"[ \t]+(?:(?:[IVXLCDM]{2,}|[VXLCDM])\b|I\b(?![ \t]+[a-z])|\d+(?=[ \t]+[a-z]))")
 
 
 def inserted_name_word(answer: str, alt: str, question: str = "") -> str | None:
