@@ -1,8 +1,10 @@
 """The app in a real browser: Debian's headless Chromium driven by Playwright's Python API.
 
 Starts `genreason app` on a free 127.0.0.1 port over a copy of the seeded store, opens each
-page, filters, clicks a bar, opens a question, writes with the CLI while the app serves, records
-a human verdict and runs a verifier job from the page, checking the store after each write.
+page, filters, clicks a bar, opens a question (its LaTeX rendered by KaTeX), writes with the CLI
+while the app serves, records a human verdict (the queue moves on) and runs a verifier job from
+the page, checking the store after each write. A second test restarts the app before deep-linking
+to each page: the page must show its own controls, not Streamlit's automatic page list.
 Screenshots go to the test's folder, and to bench/results/screenshots/ when
 GENREASON_SAVE_SCREENSHOTS=1.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -135,6 +138,19 @@ def test_every_page_in_a_real_browser(running_app, browser_page, tmp_path: Path)
         has_text=detail["question"][:60]).first.wait_for()
     shots("question")
 
+    # LaTeX is rendered (KaTeX), and the raw toggle shows the stored text.
+    with store.connect(db, read_only=True) as con:
+        latex_id, latex_answer = con.execute(
+            "SELECT id, answer FROM questions WHERE answer LIKE '%\\frac%' ORDER BY id LIMIT 1"
+        ).fetchone()
+    question_box.fill(latex_id)
+    question_box.press("Enter")
+    page.get_by_text("Question record").wait_for()
+    page.locator('[data-testid="stMain"] .katex').first.wait_for()
+    assert page.locator('[data-testid="stMain"] .katex').count() >= 1
+    page.locator('[data-testid="stCode"]').filter(has_text=latex_answer).first.wait_for()
+    shots("question-latex")
+
     # A CLI write while the app serves; the page shows it after a reload.
     extra = tmp_path / "more.jsonl"
     extra.write_text("".join(json.dumps({
@@ -146,7 +162,7 @@ def test_every_page_in_a_real_browser(running_app, browser_page, tmp_path: Path)
         capture_output=True, text=True, timeout=120,
     )
     assert ingest.returncode == 0, ingest.stderr
-    page.reload()
+    page.goto(running_app.url + "/")  # the address without the filters the URL now carries
     page.get_by_text(caption_text(total + 2, total + 2)).wait_for()
 
     # Verifiers page: the seeded second annotator against the reference labels (see conftest),
@@ -165,16 +181,28 @@ def test_every_page_in_a_real_browser(running_app, browser_page, tmp_path: Path)
     page.get_by_text(candidate).first.wait_for()
     shots("verifiers")
     page.get_by_label("Note (optional)").fill("looked at it in the browser")
-    page.get_by_role("button", name="Correct", exact=True).click()
-    page.get_by_text("Stored human verdict").wait_for()
+    # The label carries its keyboard shortcut (Y) after the text.
+    page.get_by_role("button", name=re.compile(r"^Correct")).click()
+    page.get_by_text("next item").wait_for()
     with store.connect(db, read_only=True) as con:
         stored = con.execute("SELECT verdict, reason FROM judgments WHERE judge = 'human' AND "
                              "candidate_id = ?", [candidate]).fetchone()
     assert stored == (True, "looked at it in the browser")
+    # The queue moved on: the second disagreement is shown, and the count says one is done.
+    second = comparison.disagreements[1]["item_id"]
+    page.get_by_text(f"Candidate {second}").first.wait_for()
+    page.get_by_text(f"1 of {comparison.n_disagreements} have a verdict by").wait_for()
     shots("verdict-recorded")
+    # The keyboard: N records "Incorrect" on the item shown and moves on again.
+    page.locator("h1").filter(has_text="Verifiers").first.click()  # focus off the note field
+    page.keyboard.press("n")
+    page.get_by_text(f"2 of {comparison.n_disagreements} have a verdict by").wait_for()
+    with store.connect(db, read_only=True) as con:
+        assert con.execute("SELECT verdict FROM judgments WHERE judge = 'human' AND "
+                           "candidate_id = ?", [second]).fetchone() == (False,)
 
     # A rule-verifier job on 15 candidates, started from the page, watched until done.
-    limit = page.get_by_label("At most")
+    limit = page.locator('input[aria-label="At most"]')
     limit.fill("15")
     limit.press("Enter")
     wait_idle(page)
@@ -194,4 +222,42 @@ def test_every_page_in_a_real_browser(running_app, browser_page, tmp_path: Path)
     page.get_by_text("No database at").wait_for()
     assert not page.locator('[data-testid="stException"]').count()
     shots("missing-database")
+    shots.publish()
+
+
+# Each page, its title and a control only that page draws.
+DEEP_LINKS = [
+    ("/verifiers", "Verifiers", "Run a verifier"),
+    ("/dataset", "Dataset", "Search question and answer text"),
+    ("/", "Dataset", "Search question and answer text"),
+    ("/curation", "Curation", None),
+    ("/training", "Training", "Launch a run"),
+    ("/evaluation", "Evaluation", None),
+]
+
+
+def test_deep_links_right_after_a_restart(sample_db: Path, browser_page, tmp_path: Path) -> None:
+    from conftest import RunningApp
+
+    page = browser_page
+    shots = Shots(page, tmp_path / "deep-links")
+    for path, title, control in DEEP_LINKS:
+        app = RunningApp(sample_db, tmp_path / f"app{path.replace('/', '-')}.log")
+        try:
+            app.wait_ready()
+            page.goto(app.url + path)  # the first request this server gets
+            page.locator("h1").filter(has_text=title).first.wait_for()
+            wait_idle(page)
+            if control:
+                page.get_by_text(control).first.wait_for()
+            main = page.locator('[data-testid="stMain"]')
+            main.locator('[data-testid="stWidgetLabel"], button').first.wait_for()
+            assert not page.locator('[data-testid="stException"]').count(), path
+            # The sidebar lists our navigation (all pages), not a legacy auto-discovered list.
+            nav = page.locator('[data-testid="stSidebarNav"]')
+            for _, other, _ in DEEP_LINKS:
+                assert nav.get_by_text(other, exact=True).count() >= 1, (path, other)
+            shots(f"deep-link-{path.strip('/') or 'root'}")
+        finally:
+            app.stop()
     shots.publish()
