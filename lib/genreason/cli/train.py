@@ -135,8 +135,8 @@ def _wait(db: str | None, job_id: str, as_json: bool) -> int:
     def show(job: dict[str, Any]) -> None:
         if not as_json:
             p = job["progress"]
-            print(f"{job['state']} step {p.get('step', 0)}/{p.get('total') or '?'} "
-                  f"reward {p.get('reward')}", flush=True)
+            shown = " ".join(f"{k} {p[k]:.4g}" for k in ("reward", "loss") if isinstance(p.get(k), float))
+            print(f"{job['state']} step {p.get('step', 0)}/{p.get('total') or '?'} {shown}".rstrip(), flush=True)
 
     job = jobs.wait_job(db, job_id, on_update=show)
     if as_json:

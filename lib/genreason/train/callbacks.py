@@ -70,7 +70,7 @@ class MetricsCallback(TrainerCallback):
             rate = (now - self._started) / done if done else None
             eta = round(rate * (state.max_steps - state.global_step), 1) if rate else None
             self.progress(step=state.global_step, total=state.max_steps, eta_s=eta,
-                          reward=_clean(logs.get("reward")))
+                          reward=_clean(logs.get("reward")), loss=_clean(logs.get("loss")))
 
 
 class StopCallback(TrainerCallback):
