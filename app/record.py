@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from genreason.display import correct_option, markdown_math
+from genreason.display import answer_markdown, correct_option, markdown_math
 
 
 def question_text(text: str, *, key: str) -> None:
@@ -24,12 +24,12 @@ def question_text(text: str, *, key: str) -> None:
 
 
 def answer(text: str) -> None:
-    """A reference or extracted answer: rendered math when it has some, else code-style."""
-    rendered = markdown_math(text or "")
-    if "$" in rendered.replace("\\$", ""):
+    """A reference or extracted answer: rendered math (and the raw text beneath) when it is
+    LaTeX, else the text code-style."""
+    rendered = answer_markdown(text or "")
+    if rendered is not None:
         st.markdown(rendered)
-    else:
-        st.code(text or "", language=None, wrap_lines=True)
+    st.code(text or "", language=None, wrap_lines=True)
 
 
 def options(choices: Sequence[str] | None, reference: str) -> None:

@@ -40,6 +40,20 @@ def markdown_math(text: str) -> str:
     return "".join(parts)
 
 
+_COMMAND = re.compile(r"\\[a-zA-Z]+|[\^_]\{")
+
+
+def answer_markdown(text: str) -> str | None:
+    """A short answer as Markdown math when it is LaTeX (`\frac{x-3}{2}`, `x^{2}`, or already
+    delimited); None for plain text, which reads best as it is."""
+    shown = markdown_math(text or "")
+    if "$" in shown.replace("\\$", ""):
+        return shown
+    if "\n" not in text and _COMMAND.search(text or ""):
+        return f"${text.strip()}$"
+    return None
+
+
 def _convert(chunk: str) -> str:
     chunk = chunk.replace("$", "\\$")
     chunk = _DISPLAY.sub(lambda m: f"$${m.group(1).strip()}$$", chunk)

@@ -55,3 +55,16 @@ def test_difficulty_levels_sort_from_easiest() -> None:
     assert sorted(labels, key=difficulty_rank) == [
         "Primary School", "Junior High School", "Senior High School", "University", "Graduate",
         "PhD", "weird"]
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    (r"\frac{x - 3}{2}", r"$\frac{x - 3}{2}$"),
+    (r"$x^2$", r"$x^2$"),
+    ("x^{2}", "$x^{2}$"),
+    ("42", None),
+    ("Paris, France", None),
+])
+def test_answer_markdown(text: str, shown: str | None) -> None:
+    from genreason.display import answer_markdown
+
+    assert answer_markdown(text) == shown
