@@ -72,3 +72,10 @@ def test_missing_database_says_what_to_run(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("GENREASON_DB", str(tmp_path / "none.duckdb"))
     at = _open()
     assert "genreason eval rescore" in "\n".join(str(c.value) for c in at.code)
+
+
+def test_a_model_folder_outside_the_allowed_folders_is_refused(eval_db: Path) -> None:
+    at = _open()
+    at.text_input(key="ev_model").input("/etc")  # inside the form: sent with the submit
+    next(b for b in at.button if b.label == "Start evaluation job").click().run()
+    assert "outside the allowed folders" in "\n".join(str(e.value) for e in at.error)

@@ -127,3 +127,19 @@ def test_several_samples_give_pass_and_maj_at_k(backend, tiny_model: Path, gpqa_
     assert s["pass_at"]["1"] == pytest.approx(s["accuracy"])  # pass@1 is the mean accuracy
     assert sorted({r["sample"] for r in result.records}) == [0, 1, 2, 3]
     assert result.run["config"]["protocol_settings"]["temperature"] == 1.0
+
+
+@pytest.mark.slow
+def test_start_eval_job_runs_a_checkpoint_in_the_background(tiny_model: Path, db_path: Path, gpqa_csv: Path) -> None:
+    """What the Training page's one click does: start_eval_job on a model folder, then the result."""
+    from genreason.jobs import wait_job
+    from genreason.jobs.eval import start_eval_job
+
+    job = start_eval_job(db_path, tiny_model, "gpqa", data=str(gpqa_csv), limit=2, max_new_tokens=4,
+                         backend_options={"device": "cpu"})
+    finished = wait_job(db_path, job.id, timeout_s=300, poll_s=0.5)
+    assert finished["state"] == "done", finished.get("error")
+    with store.connect(db_path, read_only=True) as con:
+        run = next(r for r in list_eval_runs(con) if r["job_id"] == job.id)
+    assert run["questions"] == 2 and run["model"] == str(tiny_model)
+    assert finished["progress"]["eval_run"] == run["id"]
