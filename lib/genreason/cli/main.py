@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tiny-model": ("genreason.cli.tiny_model", "build a small random-weight model for offline tests"),
     "curate": ("genreason.cli.curate", "run curation stages (extract ... decontaminate) and see their funnel"),
     "snapshot": ("genreason.cli.snapshot", "freeze kept questions; list, show, export (parquet, jsonl, hf, verl)"),
+    "notebooks": ("genreason.cli.notebooks", "export the stage notebooks as .ipynb files that run in JupyterLab"),
     "demo": ("genreason.cli.demo", "build the demo database from the shipped sample"),
     "app": ("genreason.cli.app", "start the Streamlit workbench"),
     "train": ("genreason.cli.train", "start a GRPO or compact-verifier training job"),

@@ -53,8 +53,13 @@ def _open(path: Path, read_only: bool, timeout_s: float) -> duckdb.DuckDBPyConne
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only)
-            # DuckDB's own progress bar would interleave with our output and logs.
-            con.execute("SET enable_progress_bar = false")
+            # DuckDB's own progress bar would interleave with our output and logs. In a Jupyter
+            # kernel without ipywidgets DuckDB refuses to touch the setting at all; there is
+            # no bar to turn off then.
+            try:
+                con.execute("SET enable_progress_bar = false")
+            except duckdb.InvalidInputException:
+                pass
             return con
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             message = str(exc)
