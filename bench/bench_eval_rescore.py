@@ -1,13 +1,14 @@
 """Benchmark: rescoring 12,000+ benchmark outputs, and agreement with MMLU-Pro's harness.
 
-Two measurements, one run:
+Three measurements, one run:
 
 1. Agreement: `genreason eval rescore` over the shared MMLU-Pro Llama-3.1-8B-Instruct outputs
    (1,400 rows of MMLU-Pro's 5-shot CoT run, each with `pred`, the letter its harness
    extracted). For judges `choice` (ours) and `choice+harness` (ours, then MMLU-Pro's own
    fallbacks), agreement with `pred` by the harness rule that produced it, and how the rows
    where the harness found no letter (it stored a random one) are judged here.
-2. Throughput: one output for each of MMLU-Pro's 12,032 test questions. The outputs are real
+2. GSM8K: OpenAI's model solutions, one system at a time, against the file's `is_correct`.
+3. Throughput: one output for each of MMLU-Pro's 12,032 test questions. The outputs are real
    model text: the 1,400 Llama-3.1 outputs assigned to the 12,032 question ids in turn (only
    their speed is measured, not their scores). Timed from reading the file to the summary,
    including the rule verifier's worker pool start, under both protocols: `5-shot-cot` (the
@@ -72,6 +73,19 @@ def agreement_section(path: Path) -> list[str]:
     return lines
 
 
+def gsm8k_section() -> list[str]:
+    path = realdata_dir() / "gsm8k" / "model_solution_pairs.jsonl"
+    lines = ["## GSM8K: verdicts against OpenAI's is_correct labels (1,319 solutions per system)", "",
+             "| system | accuracy (ours) | agreement with is_correct | kappa | we accept, it rejects | we reject, it accepts |",
+             "|---|---|---|---|---|---|"]
+    for system in ("6b_finetuning", "6b_verification", "175b_finetuning", "175b_verification"):
+        r = rescore("gsm8k", path, where={"system": system}, model=system)
+        a = r.summary["label_agreement"]
+        lines.append(f"| {system} | {100 * r.summary['accuracy']:.2f}% | {100 * a['agreement']:.2f}% | {a['kappa']:.3f} | "
+                     f"{a['fp']} | {a['fn']} |")
+    return lines + ["", "`genreason eval rescore --benchmark gsm8k --in .../model_solution_pairs.jsonl --where system=NAME`", ""]
+
+
 def make_outputs(folder: Path) -> Path:
     """One real Llama-3.1 output per MMLU-Pro test question (cycled), in MMLU-Pro's result format."""
     texts = [json.loads(line)["generated_text"] for line in (realdata_dir() / LLAMA).read_text().splitlines()]
@@ -113,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
               "Command: `nice -n 10 .venv/bin/python bench/bench_eval_rescore.py --out bench/results/eval_rescore.md`",
               f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}; "
               "other work was running on the machine at the same time.", ""]
-    report += agreement_section(llama) + [""]
+    report += agreement_section(llama) + [""] + gsm8k_section()
     with tempfile.TemporaryDirectory() as tmp:
         report += throughput_section(make_outputs(Path(tmp)))
     text = "\n".join(report) + "\n"

@@ -73,3 +73,13 @@ def test_stored_run_keeps_every_record_and_compares(llama, db_path: Path) -> Non
     assert [d["question_id"] for d in diff["differ"]] == ["mmlu_pro:70"]
     assert diff["counts"]["only_in_a"] == 0
     assert stage_run[:2] == ("eval", "done") and '"questions": 1400' in stage_run[2]
+
+
+@pytest.mark.slow
+def test_gsm8k_solutions_of_one_system_agree_with_openai_labels(realdata_dir: Path) -> None:
+    result = rescore("gsm8k", realdata_dir / "gsm8k" / "model_solution_pairs.jsonl",
+                     where={"system": "175b_verification"}, model="175b_verification")
+    s = result.summary
+    assert (s["questions"], s["samples"]) == (1319, 1)  # one system: not four "samples"
+    assert s["correct"] == 742  # the file's is_correct count for this system (realdata README)
+    assert s["label_agreement"]["agreement"] >= 0.99

@@ -57,6 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rescore.add_argument("--in", dest="inputs", required=True, metavar="OUTPUTS", help="outputs file (JSONL, ...)")
     rescore.add_argument("--model", help="model name to record (default: from the file name)")
     rescore.add_argument("--protocol", choices=PROTOCOL_NAMES, help="protocol the outputs came from")
+    rescore.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
+                         help="keep only records with this field value (repeatable), e.g. system=175b_verification")
 
     listing = sub.add_parser("list", help="stored evaluation runs")
     listing.add_argument("--db")
@@ -92,6 +94,11 @@ def render_summary(run: dict[str, Any], agreement: dict[str, Any] | None = None)
     lines.append("category                         n   accuracy  no-answer")
     for cat, c in s["by_category"].items():
         lines.append(f"{cat[:30]:<30} {c['questions']:>5}   {_pct(c['accuracy']):>7}  {c['no_answer'] + c['undecided']:>9}")
+    labels = s.get("label_agreement")
+    if labels:
+        lines.append(f"verdicts vs the file's own correctness labels ({labels['n']} outputs): agreement "
+                     f"{_pct(labels['agreement'])}%, kappa {labels['kappa']:.3f}; we accept {labels['fp']} it marks "
+                     f"wrong and reject {labels['fn']} it marks right")
     agreement = agreement or s.get("harness_agreement")
     if agreement:
         lines.append(
@@ -156,8 +163,11 @@ def run(args: argparse.Namespace) -> int:
         elif args.action == "rescore":
             from genreason.evaluate.runner import rescore
 
+            where = dict(w.split("=", 1) for w in args.where if "=" in w)
+            if len(where) != len(args.where):
+                raise ValueError("--where takes FIELD=VALUE")
             result = rescore(args.benchmark, args.inputs, judge=args.judge, protocol=args.protocol, data=args.data,
-                             model=args.model, seed=args.seed)
+                             model=args.model, seed=args.seed, where=where or None)
         elif args.action == "list":
             from genreason.store.evals import list_eval_runs
 

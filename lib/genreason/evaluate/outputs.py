@@ -23,6 +23,7 @@ from typing import Any
 from genreason.evaluate.loaders import BenchmarkFileError, BenchQuestion, file_records
 
 OUTPUT_FIELDS = ("output", "response", "completion", "generated_text", "solution")
+LABEL_FIELDS = ("is_correct", "label", "correct")  # a correctness label the file carries
 LIST_FIELDS = ("outputs", "responses", "completions")
 ID_FIELDS = ("question_id", "id")
 
@@ -38,6 +39,7 @@ class OutputRow:
     prompt: str | None = None
     harness_pred: str | None = None
     line: int = 0
+    label: bool | None = None
 
 
 def _question_key(benchmark: str, raw: Any) -> str:
@@ -54,9 +56,15 @@ def _by_text(questions: Sequence[BenchQuestion]) -> dict[str, list[str]]:
 
 
 def read_outputs(
-    path: str | os.PathLike[str], benchmark: str, questions: Sequence[BenchQuestion]
+    path: str | os.PathLike[str], benchmark: str, questions: Sequence[BenchQuestion],
+    where: dict[str, str] | None = None,
 ) -> list[OutputRow]:
-    """The outputs in `path`, each tied to one of `questions` (BenchmarkFileError otherwise)."""
+    """The outputs in `path`, each tied to one of `questions` (BenchmarkFileError otherwise).
+
+    where: keep only records whose field equals the text given (e.g. {"system": "175b_verification"}
+    for a file holding several systems' outputs, which would otherwise count as samples).
+    A boolean `is_correct`/`label`/`correct` field is kept as the row's label.
+    """
     file = Path(path)
     if not file.exists():
         raise BenchmarkFileError(f"outputs file {file} does not exist")
@@ -65,7 +73,9 @@ def read_outputs(
     rows: list[OutputRow] = []
     seen: dict[str, int] = {}
     for line, record in file_records(file):
-        where = f"{file}:{line}"
+        if where and any(str(record.get(k)) != v for k, v in where.items()):
+            continue
+        at = f"{file}:{line}"
         raw_id = next((record[f] for f in ID_FIELDS if record.get(f) is not None), None)
         if raw_id is not None:
             qid = _question_key(benchmark, raw_id)
@@ -73,18 +83,19 @@ def read_outputs(
             texts = texts if texts is not None else _by_text(questions)
             same = texts.get(" ".join(str(record["question"]).split()))
             if not same:
-                raise BenchmarkFileError(f"{where}: its question text matches no {benchmark} question")
+                raise BenchmarkFileError(f"{at}: its question text matches no {benchmark} question")
             # Identical texts: outputs go to those questions in file order, one each first.
             qid = next((i for i in same if i not in seen), same[-1])
         else:
-            raise BenchmarkFileError(f"{where}: no question id ({'/'.join(ID_FIELDS)}) or question text")
+            raise BenchmarkFileError(f"{at}: no question id ({'/'.join(ID_FIELDS)}) or question text")
         if qid not in ids:
-            raise BenchmarkFileError(f"{where}: question {qid!r} is not in the {benchmark} questions")
+            raise BenchmarkFileError(f"{at}: question {qid!r} is not in the {benchmark} questions")
         many = next((record[f] for f in LIST_FIELDS if isinstance(record.get(f), list)), None)
         texts_here = many if many is not None else [next((record[f] for f in OUTPUT_FIELDS if f in record), None)]
         if texts_here == [None]:
-            raise BenchmarkFileError(f"{where}: no output field ({'/'.join(OUTPUT_FIELDS + LIST_FIELDS)})")
+            raise BenchmarkFileError(f"{at}: no output field ({'/'.join(OUTPUT_FIELDS + LIST_FIELDS)})")
         pred = record.get("pred")
+        label = next((record[f] for f in LABEL_FIELDS if isinstance(record.get(f), bool)), None)
         for text in texts_here:
             sample = int(record["sample"]) if many is None and record.get("sample") is not None else seen.get(qid, 0)
             seen[qid] = max(seen.get(qid, 0), sample + 1)
@@ -92,9 +103,10 @@ def read_outputs(
                 question_id=qid, sample=sample, output=text if isinstance(text, str) else "",
                 prompt=record.get("prompt") if isinstance(record.get("prompt"), str) else None,
                 harness_pred=None if pred is None or many is not None else str(pred), line=line,
+                label=None if many is not None else label,
             ))
     if not rows:
-        raise BenchmarkFileError(f"{file} holds no outputs")
+        raise BenchmarkFileError(f"{file} holds no outputs" + (f" where {where}" if where else ""))
     keys = [(r.question_id, r.sample) for r in rows]
     if len(set(keys)) != len(keys):
         raise BenchmarkFileError(f"{file}: some (question, sample) pair appears twice")

@@ -195,15 +195,17 @@ def _model_from_file(path: Path) -> str:
 def rescore(
     benchmark: str, outputs_path: str | os.PathLike[str], *, judge: str | None = None,
     protocol: str | None = None, data: str | None = None, model: str | None = None, seed: int = 0,
+    where: dict[str, str] | None = None,
 ) -> EvalResult:
     """Score existing outputs (in their own format) without generating anything.
 
     protocol: the protocol the outputs were produced under, recorded with the result; for
     MMLU-Pro harness files (they carry `pred`) it defaults to 5-shot-cot, else "external"
-    (not known).
+    (not known). where: keep only records with these field values (one system of several).
+    Files with a boolean correctness label (is_correct, label) get `label_agreement`.
     """
     questions = load_benchmark(benchmark, data, seed=seed)
-    rows = read_outputs(outputs_path, benchmark, questions)
+    rows = read_outputs(outputs_path, benchmark, questions, where=where)
     if protocol is None:
         harness_file = benchmark == "mmlu_pro" and any(r.harness_pred is not None for r in rows)
         protocol = "5-shot-cot" if harness_file else "external"
@@ -218,7 +220,7 @@ def rescore(
     path = Path(outputs_path)
     model = model or _model_from_file(path)
     config = {"benchmark": benchmark, "outputs": str(path), "judge": judge, "protocol": protocol, "data": data,
-              "seed": seed}
+              "seed": seed, "where": where}
     # Rescoring is idempotent: the same outputs, judge, protocol and model give the same run id,
     # so storing it again replaces the earlier result instead of adding a copy.
     digest = hashlib.sha256(path.read_bytes())
@@ -232,6 +234,15 @@ def rescore(
 
         agreement = harness_agreement(rows, scored, {q.id: q.answer for q in answered})
         run["summary"]["harness_agreement"] = {k: v for k, v in agreement.items() if k != "disagreements"}
+    labelled = [(s.verdict, r.label) for r, s in zip(rows, scored, strict=True) if r.label is not None]
+    if labelled:
+        # The file's own correctness labels, scored with the project's one scorer.
+        from genreason.verify.assess.metrics import score
+
+        ours, labels = zip(*labelled, strict=True)
+        agree = score(list(ours), list(labels)).to_dict()
+        run["summary"]["label_agreement"] = {k: agree[k] for k in ("n", "agreement", "kappa", "precision",
+                                                                   "recall", "fp", "fn")}
     log.info("rescored %d outputs of %s in %.1f s: accuracy %.4f", len(rows), benchmark, seconds, summary["accuracy"])
     return EvalResult(run, records, agreement)
 
