@@ -9,7 +9,7 @@ both arms, in one process, alternating arms (A B A B ...) so machine load drifts
 - **trl**: `GRPOTrainer` with a trivial reward (`zero_reward`: 0 for every completion), no
   callbacks of ours, `log_completions=False`;
 - **ours**: `genreason.train.grpo.train_grpo`: the paper's reward through the rule verifier
-  (in-process), per-sample components to completions.jsonl, TRL's completion parquet tables,
+  (in-process; last lines read as answers, so nearly every completion is judged), per-sample components to completions.jsonl, TRL's completion parquet tables,
   metrics.jsonl, progress and the stop check after every step.
 
 Step time is wall time from on_step_begin to on_step_end (generation, reward, loss, update),
@@ -86,6 +86,22 @@ def run_ours(cfg) -> list[float]:  # noqa: ANN001
     return timer.times
 
 
+def time_reward(model: Path, calls: int = 50) -> float:
+    """Mean seconds of one reward call on 8 varied completions (the tiny-cpu step's batch)."""
+    from genreason.rewards import VerifiedReward
+
+    reward = VerifiedReward("rule", tokenizer=str(model), judge_options={"workers": 0},
+                            log_path=Path(tempfile.mkdtemp()) / "c.jsonl", paper_extraction=False)
+    completions = [f"We add the numbers step by step.\nSo the result is {i * 7}" for i in range(6)]
+    completions += ["The answer is \\boxed{42}.", "Final Answer: Na\n"]
+    refs = ["42", "Na", "6", "0.25", "42", "9", "42", "Na"]
+    reward(["q"] * 8, completions, reference=refs)  # warm-up: tokenizer and verifier built
+    started = time.perf_counter()
+    for _ in range(calls):
+        reward(["q"] * 8, completions, reference=refs)
+    return (time.perf_counter() - started) / calls
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=10)
@@ -109,8 +125,12 @@ def main() -> int:
     times: dict[str, list[float]] = {"trl": [], "ours": []}
     for r in range(args.repeats):
         for arm in ("trl", "ours"):
+            # paper_extraction=False: the random tiny model never writes a box, so under the
+            # paper's reading nothing would reach the judge; reading last lines as answers makes
+            # the rule verifier judge (nearly) every completion, the costlier case.
             cfg = preset("tiny-cpu", model=str(model), output_dir=str(work / f"{arm}-{r}"),
-                         questions_file=str(qfile), max_steps=args.steps, save_steps=args.steps)
+                         questions_file=str(qfile), max_steps=args.steps, save_steps=args.steps,
+                         paper_extraction=False)
             if arm == "trl":
                 from genreason.train.data import load_questions
 
@@ -120,6 +140,7 @@ def main() -> int:
             else:
                 times[arm] += run_ours(cfg)[1:]
     med = {k: statistics.median(v) for k, v in times.items()}
+    reward_s = time_reward(model)
     overhead = med["ours"] / med["trl"] - 1
     report = "\n".join([
         "# GRPO step time: our reward and logging vs TRL with a trivial reward",
@@ -130,7 +151,8 @@ def main() -> int:
         f"{torch.__version__} ({torch.get_num_threads()} threads), Python {platform.python_version()}; "
         f"1-min load average at start {load:.2f}",
         "Model: tiny random-weight Qwen2 (hidden 64, 2 layers), float32, CPU; preset tiny-cpu "
-        "(2 prompts x 4 rollouts per step, 24-token completions, checkpoint only at the end), "
+        "(2 prompts x 4 rollouts per step, 24-token completions, checkpoint only at the end; "
+        "ours judges every answered completion with the rule verifier), "
         f"{args.steps} steps per run, {args.repeats} runs per arm, alternating.",
         "",
         "| arm | steps timed | median step (s) | mean step (s) |",
@@ -138,6 +160,10 @@ def main() -> int:
         *[f"| {k} | {len(v)} | {med[k]:.4f} | {statistics.mean(v):.4f} |" for k, v in times.items()],
         "",
         f"Overhead of ours over TRL: **{overhead * 100:+.1f}%** (target <= +10%).",
+        "",
+        f"The reward alone (8 completions, rule judge in-process, per-sample log): {reward_s * 1000:.1f} ms "
+        f"per call, {reward_s / med['trl'] * 100:.1f}% of TRL's median step; the step-time difference above "
+        "is machine noise when it is smaller than that.",
     ])
     print(report)
     if args.out:
