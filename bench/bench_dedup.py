@@ -247,13 +247,15 @@ def ours(corpus: dict[str, Any], ids: list[str], config: DedupConfig) -> dict[st
     start = time.perf_counter()
     dups = find_duplicates(ids, corpus["texts"], config)
     dedup_s = time.perf_counter() - start
+    dedup_cpu = time.process_time() - cpu
     start = time.perf_counter()
     index = BenchmarkIndex(corpus["items"])
     index_s = time.perf_counter() - start
     contam = index.check(ids, corpus["texts"])
     contam_s = time.perf_counter() - start
     return {"dup_of": [d.duplicate_of for d in dups], "contam": [(c.benchmark, c.item_id) if c.contaminated else None for c in contam],
-            "dedup_s": dedup_s, "index_s": index_s, "contam_s": contam_s, "cpu_s": time.process_time() - cpu}
+            "dedup_s": dedup_s, "index_s": index_s, "contam_s": contam_s, "cpu_s": time.process_time() - cpu,
+            "dedup_cpu": dedup_cpu}
 
 
 def plain_datasketch(corpus: dict[str, Any], ids: list[str], config: DedupConfig) -> dict[str, Any]:
@@ -365,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Our config: `{config}`; decontamination: n=8, threshold 0.5 (defaults).", "",
         "| pass | wall time | peak RSS (with corpus) | dedup recall | dedup precision | siblings merged (wrong) | decontam recall | decontam precision |",
         "|---|---|---|---|---|---|---|---|",
-        f"| genreason (dedup + decontaminate) | {total:.1f} s (dedup {ours_res['dedup_s']:.1f} s, decontam {ours_res['contam_s']:.1f} s incl. index {ours_res['index_s']:.1f} s; CPU {ours_res['cpu_s']:.1f} s) "
+        f"| genreason (dedup + decontaminate) | {total:.1f} s (dedup {ours_res['dedup_s']:.1f} s, decontam {ours_res['contam_s']:.1f} s incl. index {ours_res['index_s']:.1f} s; CPU {ours_res['cpu_s']:.1f} s, of which dedup {ours_res['dedup_cpu']:.1f} s) "
         f"| {ours_res['peak_gb']:.2f} GB | {d['recall']:.4f} ({d['found']:,}/{d['planted']:,}) | {d['precision']:.4f} ({d['right']:,}/{d['decisions']:,}) "
         f"| {d['siblings_merged']}/{d['siblings']} | {c['recall']:.4f} ({c['found']:,}/{c['planted']:,}; exact item {c['exact_item']:,}) | {c['precision']:.4f} ({c['found']:,}/{c['flagged']:,}) |",
     ]
@@ -375,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
             f"| plain datasketch MinHashLSH (dedup only) | {base_res['dedup_s']:.1f} s (CPU {base_res['cpu_s']:.1f} s) | {base_res['peak_gb']:.2f} GB "
             f"| {b['recall']:.4f} ({b['found']:,}/{b['planted']:,}) | {b['precision']:.4f} ({b['right']:,}/{b['decisions']:,}) "
             f"| {b['siblings_merged']}/{b['siblings']} | - | - |")
-        lines += ["", f"Dedup time ratio datasketch / genreason: {base_res['dedup_s'] / ours_res['dedup_s']:.1f}x; "
+        lines += ["", f"Dedup time ratio datasketch / genreason: {base_res['dedup_s'] / ours_res['dedup_s']:.1f}x wall, "
+                  f"{base_res['cpu_s'] / ours_res['dedup_cpu']:.1f}x CPU; "
                   f"genreason dedup + decontamination together vs datasketch dedup alone: {base_res['dedup_s'] / total:.1f}x."]
     ok = total <= 600 and ours_res["peak_gb"] < 8 and min(d["recall"], c["recall"]) >= 0.95 and min(d["precision"], c["precision"]) >= 0.99
     lines += ["", "Wall time is on a machine shared with other work (see the load average); CPU time is the process's own."]

@@ -12,14 +12,16 @@ How it decides
   pairs, then the real Jaccard of the two shingle sets must reach `threshold` (LSH alone lets
   through pairs below it; the check keeps precision).
 - *The math rule*: a near duplicate must also carry the same numbers and operators (the
-  sorted multiset of numeric, operator and LaTeX-command tokens). In mathematics one changed
+  sequence of numeric, operator and LaTeX-command tokens). In mathematics one changed
   number is another question: "What is 2+3?" and "What is 2+4?" are never duplicates, however
   close the words are, while "Compute  2 + 3." and "what is 2+3" are (exact after
   normalisation, or near). The signature is folded into every LSH band key, so rows that differ
   in a number never even become candidates, which keeps large template families (thousands of
-  questions that differ only in their numbers) from flooding the candidate list. Sorting the
-  multiset lets a rewording move a clause ("If x=3, find y" / "Find y if x=3"). Cost: "two"
-  and "2", or "0.5" and "1/2", count as different, so such rewordings are missed.
+  questions that differ only in their numbers) from flooding the candidate list. The order
+  counts: "plays 30 games, wins exactly 9" and "plays 9 games, wins exactly 30" are different
+  problems (a sorted multiset merged such pairs in bench/bench_dedup.py). Costs: a rewording
+  that moves a clause holding a number past another number, "two" for "2", or "1/2" for
+  "0.5" is missed.
 - *Representative*: clusters are grown greedily in preference order (`keep="first"`: input
   order, so callers put the row they prefer first, e.g. rows with better metadata;
   `keep="lowest_id"`: the smallest id). The first row of a cluster is its representative and
@@ -85,8 +87,8 @@ def normalize_text(text: str) -> str:
 
 
 def math_signature(toks: Sequence[str]) -> tuple[str, ...]:
-    """Sorted numbers, operators and LaTeX commands: what a near duplicate must keep."""
-    return tuple(sorted(t for t in toks if _MATHY.fullmatch(t)))
+    """Numbers, operators and LaTeX commands in order: what a near duplicate must keep."""
+    return tuple(t for t in toks if _MATHY.fullmatch(t))
 
 
 def stable_hash(text: str) -> int:
