@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if len(questions) > args.questions:
                 questions = random.Random(args.seed).sample(questions, args.questions)
             started = time.perf_counter()
-            report = run_probe(verifier, questions, examples_per_attack=5)
+            report = run_probe(verifier, questions, attacks=args.attacks, examples_per_attack=5)
             seconds = time.perf_counter() - started
             logging.warning("%s: %d questions, %d cases, %d accepted, %.0f s", name, report.questions,
                             report.cases, report.false_positives, seconds)
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def render(results: dict[str, Any], command: str, commit: str) -> str:
     sets = list(results)
-    attacks = [*ATTACKS, *FAMILIES]
+    attacks = [a for a in (*ATTACKS, *FAMILIES) if any(r["attack"] == a for s in sets for r in results[s]["by_attack"])]
     lines = [
         "# Generated false-positive probe of the rule verifier",
         "",
@@ -128,7 +128,7 @@ def render(results: dict[str, Any], command: str, commit: str) -> str:
             acc[0] += r["n"]
             acc[1] += r["false_positives"]
             acc[2] += r["undecided"]
-    for attack in FAMILIES:
+    for attack in [a for a in attacks if a in FAMILIES]:
         for (a, kind), (n, fp, und) in sorted(merged.items()):
             if a == attack:
                 flag = " **!**" if n and fp / n > TARGET else ""
@@ -152,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions", type=int, default=120, help="questions per set (seeded sample)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", nargs="*", help="sets to run")
+    ap.add_argument("--attacks", nargs="*", help="attacks and families to run (default: all)")
     ap.add_argument("--workers", type=int, default=None, help="rule-verifier worker processes")
     ap.add_argument("--timeout", type=float, default=5.0, help="rule-verifier seconds per item")
     ap.add_argument("--out", type=Path, help="markdown report (JSON written beside it)")

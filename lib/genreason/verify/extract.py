@@ -3,16 +3,25 @@
 Stage: verify (first half of "parse, then judge"). Reads one response string, returns an
 `Extraction` naming what was found and how. Grading is elsewhere (`genreason.verify.rules.verifier`).
 
-Order of preference, after dropping `<think>` blocks and keeping only the tail of very long
+What is read, after dropping `<think>` blocks and keeping only the tail of very long
 responses (General-Reasoner, arXiv:2505.14652, section 3.2: the student answer is the last
 `\\boxed{...}` else the last "Final Answer:"-style line):
 
 1. the last `\\boxed{...}` / `\\fbox{...}` (nested braces; several boxes on that same line are
    joined with ", " so "x = \\boxed{2}, y = \\boxed{3}" keeps both values);
 2. the last "Final Answer:" / "The answer is" / "Answer:" / "####" marker, also when it is
-   the very end of the text with no newline;
+   the very end of the text with no newline ("Final Answer: The final answer is $B$. I hope
+   it is correct." gives "B"; a short answer sentence is cut from what follows it, which is
+   kept in `Extraction.rest`);
 3. a multiple-choice letter in its usual written forms ("the correct option is (B)");
-4. the last non-empty line, when it is short enough to be an answer.
+4. a final line written in an answer form: "(B)", "B)", "**B**", "Option B", "Choice_B",
+   "(18)", a bold line.
+
+Of these, the one that comes last in the text wins (a closing "Therefore, the answer is (F)."
+beats an earlier "\\boxed{17}"; a box wins over the marker that introduces it). With none of
+them, the last non-empty line, when it is short enough to be an answer. `answer_core` takes
+a form's wrapping off (`\\text{B}`, `(B)`, `**B**`, `Option B` -> `B`).
+bench/bench_extraction.py measures every form on real MMLU-Pro and GSM8K outputs.
 
 `extract_answer` is total: any string (or non-string) gives an `Extraction`; no answer gives
 `answer=None, method="none"`, never an empty string.
@@ -38,12 +47,16 @@ class Extraction:
 
     answer: the answer text, stripped; None when nothing was found.
     method: "boxed", "boxed_multi", "boxed_empty" (answer None), "unreadable" (answer None:
-        a very long response whose answer may lie outside the tail that is read), "final_answer_line", "answer_is", "answer_line",
-        "choice_letter", "last_line" or "none".
+        a very long response whose answer may lie outside the tail that is read),
+        "final_answer_line", "answer_is", "answer_line", "choice_letter", "answer_form" (a
+        final line such as "(C)" or "**18**"), "last_line" or "none".
     """
 
     answer: str | None
     method: str
+    # What the marker's line said after the answer's sentence ("18. It could also be 19." gives
+    # answer "18", rest "It could also be 19."): a judge that must not be gamed checks it too.
+    rest: str = ""
 
     @property
     def found(self) -> bool:
@@ -112,10 +125,18 @@ def _extract(response: str) -> Extraction:
 
 
 def _find_answer(text: str) -> Extraction:
+    """The final answer: of the last box, the last marker of each kind, a choice conclusion and
+    a final line written in an answer form ("(C)", "**C**", "Option C"), the one that comes
+    last in the text wins, so a model's closing statement beats an earlier mention ("the answer
+    is not listed ... \n(C)", "\boxed{17}. Therefore, the answer is (F)."). A box wins ties
+    with a marker that introduces it ("The final answer is \boxed{2}")."""
+    found: list[tuple[int, int, Extraction]] = []  # (position, rank for ties, extraction)
 
-    boxed = _last_boxed(text)
-    if boxed is not None:
-        return boxed
+    box_start = _last_box_start(text)
+    if box_start is not None:
+        boxed = _last_boxed(text)
+        if boxed is not None:
+            found.append((box_start, 2, boxed))
 
     for pattern, method in (
         (_FINAL_ANSWER, "final_answer_line"),
@@ -123,23 +144,86 @@ def _find_answer(text: str) -> Extraction:
         (_HASHES, "answer_line"),
         (_ANSWER_LINE, "answer_line"),
     ):
-        found = _last_marker(pattern, text)
-        if found is not None:
-            if method == "answer_is":
-                # "The answer is (H). The stimulation of ...": the answer ends with its sentence
-                found = re.split(r"(?<=[^\s.])\.\s+(?=[A-Z])", found, maxsplit=1)[0]
-            return Extraction(found, method)
+        hit = _last_marker(pattern, text)
+        if hit is not None:
+            pos, answer = hit
+            rest = ""
+            if method in ("answer_is", "final_answer_line"):
+                answer, rest = _closing_sentence(answer)
+            if answer:
+                found.append((pos, 1, Extraction(answer, method, rest)))
 
-    tail = text[-1500:]
+    tail_start = max(0, len(text) - 1500)
+    tail = text[tail_start:]
     for pattern in _CHOICE_PATTERNS:
         matches = list(pattern.finditer(tail))
         if matches:
-            return Extraction(matches[-1].group("letter"), "choice_letter")
+            found.append((tail_start + matches[-1].start(), 0, Extraction(matches[-1].group("letter"), "choice_letter")))
+
+    form = _answer_form_line(text)
+    if form is not None:
+        found.append((form[0], 0, Extraction(form[1], "answer_form")))
+
+    if found:
+        return max(found, key=lambda f: (f[0], f[1]))[2]
 
     last = _last_line(text)
     if last is not None:
         return Extraction(last, "last_line")
     return NONE
+
+
+# "The final answer is $X$. I hope it is correct." (the Minerva / Llama evaluation format):
+# the answer ends with its sentence, and a nested "the final answer is" is the same marker.
+_NESTED_MARKER = re.compile(r"^(?:the\s+)?(?:final\s+)?answer\s+is\s*[:：]?\s*", re.IGNORECASE)
+
+
+# A sentence end: a period after two non-space characters ("(H).", "20.", not the "F." of
+# "B.F. Skinner"), then a capital.
+_SENTENCE_END = re.compile(r"(?<=[^\s.][^\s.])\.\s+(?=[A-Z])")
+# Beyond this many words the first sentence is a statement, not an answer followed by its
+# explanation, and the whole line is kept (option texts can be long sentences).
+MAX_ANSWER_SENTENCE_WORDS = 12
+
+
+_HOPE = re.compile(r"[.\s]*\bI hope it is correct\W*$", re.IGNORECASE)
+
+
+def _closing_sentence(answer: str) -> tuple[str, str]:
+    """(the answer's own sentence, what followed it on the line)."""
+    answer = _NESTED_MARKER.sub("", answer, count=1)
+    answer = _HOPE.sub("", answer)  # the Minerva format's closing words
+    # "The answer is (H). The stimulation of ...": the answer ends with its sentence
+    parts = _SENTENCE_END.split(answer, maxsplit=1)
+    if len(parts) == 2 and len(parts[0].split()) <= MAX_ANSWER_SENTENCE_WORDS:
+        return clean_answer(parts[0]), parts[1].strip()
+    return clean_answer(answer), ""
+
+
+# A final line that is an answer written in a form models use, not prose: "(C)", "C)", "**C**",
+# "Option C", "Choice_C", "(18)", "**18**".
+_FORM_LINE = re.compile(
+    r"^\**\s*(?:(?:option|choice)\s*[_:]?\s*)?\(?\s*(?:[A-J]|-?\d[\d,]*(?:\.\d+)?)\s*\)?\s*\**\.?$",
+    re.IGNORECASE,
+)
+
+
+# A final line in bold alone ("**$338.27**", "**Nitrogen fixation**") is a conclusion too.
+_BOLD_LINE = re.compile(r"^\*\*[^*\n]{1,300}\*\*[.!]?$")
+
+
+def _answer_form_line(text: str) -> tuple[int, str] | None:
+    stripped = text.rstrip()
+    start = stripped.rfind("\n") + 1
+    line = stripped[start:].strip()
+    if line and ((len(line) <= 40 and _FORM_LINE.match(line)) or _BOLD_LINE.match(line)):
+        return start, clean_answer(line)
+    return None
+
+
+def _last_box_start(text: str) -> int | None:
+    boxes = _boxes(text)
+    return boxes[-1][0] if boxes else None
 
 
 def strip_thinking(text: str) -> str:
@@ -227,7 +311,8 @@ def _unbox(content: str) -> str:
 _SELF_GRADE = re.compile(r"^(?:not\s+)?(?:correct|incorrect|wrong|right|true|false)$", re.IGNORECASE)
 
 
-def _last_marker(pattern: re.Pattern[str], text: str) -> str | None:
+def _last_marker(pattern: re.Pattern[str], text: str) -> tuple[int, str] | None:
+    """(position, answer) of the last match of a marker that carries an answer."""
     matches = list(pattern.finditer(text))
     for m in reversed(matches):
         ans = clean_answer(m.group("ans"))
@@ -235,13 +320,13 @@ def _last_marker(pattern: re.Pattern[str], text: str) -> str | None:
         if ans and _SELF_GRADE.match(ans) and re.search(r"\b(?:this|that|my|your)\s*$", before):
             continue
         if ans:
-            return ans[:MAX_ANSWER_CHARS]
+            return m.start(), ans[:MAX_ANSWER_CHARS]
         # "Final Answer:" on its own line: the answer is on the next non-empty line
         rest = text[m.end() :].lstrip("\n")
         nxt = rest.split("\n", 1)[0] if rest else ""
         ans = clean_answer(nxt)
         if ans:
-            return ans[:MAX_ANSWER_CHARS]
+            return m.start(), ans[:MAX_ANSWER_CHARS]
     return None
 
 
@@ -267,4 +352,39 @@ def clean_answer(text: str) -> str:
         s = _WRAPPERS.sub("", s).strip()
         s = s.rstrip(" .;,")
         s = s.strip()
+    return s
+
+
+_OPTION_WORD = re.compile(r"^(?:option|choice)\s*[_:]?\s*(?P<rest>\S.*)$", re.IGNORECASE)
+_ONE_TOKEN_PARENS = re.compile(r"^\((?P<inner>[^\s(),]+)\)$|^(?P<bare>[A-Za-z0-9.+-]+)\)$")
+
+
+def _unwrap_text_command(s: str) -> str:
+    """`\\text{...}` (or \\textbf, \\mathrm, ...) around the whole answer, braces inside allowed."""
+    m = re.match(r"^\\(?:text|textbf|mathrm|mathbf|textit|mbox)\s*\{", s)
+    if m and _brace_matches(s).get(m.end() - 1) == len(s) - 1:
+        return s[m.end() : -1].strip()
+    return s
+
+
+def answer_core(text: str) -> str:
+    """The answer inside its written form's wrapping: `\\text{B}`, `$B$`, `**B**`, `(B)`,
+    `B)`, `Option B`, `Choice_B` all give `B` (also for numbers: `(18)` gives `18`).
+
+    Parentheses come off one token only, so a tuple `(1, 2)` or an interval stays whole; a
+    trailing sentence period comes off, a decimal point does not.
+    """
+    s = text.strip()
+    for _ in range(6):
+        before = s
+        s = clean_answer(s)
+        s = _unwrap_text_command(s)
+        m = _OPTION_WORD.match(s)
+        if m:
+            s = m.group("rest").strip()
+        m = _ONE_TOKEN_PARENS.match(s)
+        if m:
+            s = (m.group("inner") or m.group("bare")).strip()
+        if s == before:
+            break
     return s

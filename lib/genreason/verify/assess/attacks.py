@@ -46,7 +46,9 @@ FUNCTION_WORDS = frozenset(
     "these those into onto over under than then so but not no nor".split()
 )
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
-_ROMAN = re.compile(r"^(?=[MDCLXVI])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+# Regnal and ordinal numerals (I-XXXIX): "Henry VIII", "World War II". Numerals with L, C, D
+# or M are left out: as words they are mostly abbreviations and units (CD, DC, MD, M, L).
+_ROMAN = re.compile(r"^(?=[XVI])X{0,3}(IX|IV|V?I{0,3})$")
 _INT = re.compile(r"^[-+]?\d+$")
 _NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _WITH_UNIT = re.compile(r"^(?P<num>[-+]?(?:\d+\.?\d*|\.\d+))\s*(?P<unit>[A-Za-zμΩ°][A-Za-zμΩ°/^·*\d\-]*)$")
@@ -95,12 +97,14 @@ def _word(token: str) -> str:
 
 
 def alternatives(reference: str) -> list[str]:
-    """The reference's "/"-separated alternatives (EVOUNA style) when each part is a name, not
-    a fraction or a unit ("1/2", "m/s" stay whole)."""
+    """The reference's "/"-separated alternatives (EVOUNA style: "1776/July 4, 1776"), not a
+    fraction, a ratio or a unit ("1/2", "3/4 cup", "m/s", "km/h" stay whole), nor LaTeX."""
     parts = [p.strip() for p in reference.split("/")]
-    if len(parts) > 1 and all(re.search(r"[A-Za-z]{2}", p) for p in parts) and not re.search(r"[\d\\^]", reference):
-        return [p for p in parts if p]
-    return [reference.strip()]
+    if len(parts) < 2 or not all(parts) or "\\" in reference:
+        return [reference.strip()]
+    if re.search(r"\d\s*/\s*\d", reference) or all(len(p) <= 4 and " " not in p for p in parts):
+        return [reference.strip()]
+    return parts
 
 
 def is_numeral(tokens: Sequence[str], i: int) -> bool:
@@ -110,8 +114,9 @@ def is_numeral(tokens: Sequence[str], i: int) -> bool:
         return False
     if re.fullmatch(r"[-+]?\d+(?:\.\d+)?(?:st|nd|rd|th)?", tok) or tok.lower() in _ORDINALS:
         return True
-    if _ROMAN.match(tok) and len(tok) <= 6:
-        return tok != "I" or (i > 0 and tokens[i - 1][:1].isupper())
+    if _ROMAN.match(tok):
+        # one letter (I, V, X) only after a capitalised word: "Henry V", not "I" or "vitamin X"
+        return len(tok) > 1 or (i > 0 and tokens[i - 1][:1].isupper())
     return False
 
 

@@ -58,16 +58,22 @@ def _spans(q: str, ref: str, out: GeneratedSet) -> None:
                     out.attacks.append(GeneratedAttack(family, why, answer))
 
 
+def _first(ref: str) -> str:
+    """The first of a reference's alternatives: a sibling of the whole "A/B/C" list would
+    still hold the right alternatives."""
+    return alternatives(ref)[0]
+
+
 def _siblings(q: str, ref: str, options: Sequence[str] | None, out: GeneratedSet) -> None:
-    for variant, answer in siblings(ref, options):
+    for variant, answer in siblings(_first(ref), options):
         out.attacks.append(GeneratedAttack("sibling", variant, answer))
 
 
 def _plus_other(q: str, ref: str, options: Sequence[str] | None, others: Sequence[str], out: GeneratedSet) -> None:
-    sib = siblings(ref, options)
+    r = _first(ref)
+    sib = siblings(r, options)
     rivals = [o for o in others if norm(o) != norm(ref)]
     other = sib[-1][1] if sib else (rivals[_rng(q, ref, "rival").randrange(len(rivals))] if rivals else "none of the above")
-    r = ref.strip()
     out.attacks += [
         GeneratedAttack("plus_other", "and", f"{r} and {other}"),
         GeneratedAttack("plus_other", "comma", f"{r}, {other}"),
@@ -76,7 +82,7 @@ def _plus_other(q: str, ref: str, options: Sequence[str] | None, others: Sequenc
 
 
 def _negated(q: str, ref: str, out: GeneratedSet) -> None:
-    r = ref.strip()
+    r = _first(ref)
     out.attacks += [
         GeneratedAttack("negation", "not", f"not {r}"),
         GeneratedAttack("negation", "it is not", f"It is not {r}."),
@@ -171,22 +177,28 @@ def _odd_notation(q: str, ref: str, out: GeneratedSet) -> None:
     digits = re.sub(r"\D", "", number) or "1"
     odd = {
         "1e500": "1e500", "-1e500": "-1e500", "inf": "inf", "infinity": "\\infty", "NaN": "NaN",
-        "hex of its digits": f"0x{digits}",  # 0x31 is 49, not 31
-        "400 digits": digits + "0" * 400,
-        "e-notation shifted": f"{number}e5",
+        "hex of its digits": f"0x{digits}",  # 0x31 is 49, not 31 (and 0x0 is 0: excluded below)
     }
-    if abs(value) > 1e-300:
-        odd["1e-500"] = "1e-500"
-    if re.fullmatch(r"-?\d+", number):
-        # 7_000 is 7000 (Python's reading), not 7; in a decimal's fraction part ("1.5_000")
-        # an underscore would leave the value unchanged, so it is used on integers only
-        odd["underscore thousands"] = f"{number}_000"
+    if value != 0:
+        # These scale the value: for a zero reference they would be equal, not wrong.
+        odd["400 digits"] = digits + "0" * 400
+        odd["e-notation shifted"] = f"{number}e5"
+        if abs(value) > 1e-300:
+            odd["1e-500"] = "1e-500"
+        if re.fullmatch(r"-?\d+", number):
+            # 7_000 is 7000 (Python's reading), not 7; in a decimal's fraction part ("1.5_000")
+            # an underscore would leave the value unchanged, so it is used on integers only
+            odd["underscore thousands"] = f"{number}_000"
+    else:
+        out.excluded.append(("odd_notation", r, "zero: 400 digits, e5 and _000 leave it unchanged"))
+    if int(digits, 16) == value:  # 0x7 is 7: a one-digit integer's hex is the same number
+        out.excluded.append(("odd_notation", odd.pop("hex of its digits"), "the same value in hex"))
     for variant, answer in odd.items():
         out.attacks.append(GeneratedAttack("odd_notation", variant, answer))
 
 
 def _padding(q: str, ref: str, options: Sequence[str] | None, out: GeneratedSet) -> None:
-    r = ref.strip()
+    r = _first(ref)
     rng = _rng(q, r, "padding")
     filler = " ".join(
         "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(1, 3)))
