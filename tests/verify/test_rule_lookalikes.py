@@ -169,3 +169,10 @@ def test_judge_part_only_judges_proper_parts():
     assert judge_part("Atlantic", "Pacific Ocean", "") is None  # not a part
     verdict, reason = judge_part("Ocean", "Pacific Ocean", "")
     assert verdict is None and "common word" in reason
+
+
+def test_leaving_out_only_the_questions_own_word_names_the_same_thing():
+    assert judge("Which river flows through Egypt?", "Nile River", "Nile").verdict is True
+    assert judge("Which 1919 treaty ended the war with Germany?", "Treaty of Versailles", "Versailles").verdict is True
+    # not when the question does not say what was left out
+    assert judge("What flows through Egypt?", "Nile River", "Nile").verdict is not True

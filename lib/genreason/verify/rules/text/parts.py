@@ -12,7 +12,9 @@ set:
   loses what tells the thing apart (undecided); an answer that changes one ("Henry VII") names
   a different one (False);
 - the question: an answer made only of the question's own words ("Ocean" for "Which ocean
-  ...?") names nothing the question did not (False);
+  ...?") names nothing the question did not (False); an answer that leaves out only the
+  question's own words ("Nile" for "Nile River" asked "Which river ...?") names the same
+  thing (True, when the part kept is capitalised in the reference);
 - position and capitalisation: words left out from inside a name ("John Adams") may leave a
   different name (undecided); a capitalised name kept after a lowercase description or a
   title ("the British band Argent", "President John F. Kennedy") is the name itself (True);
@@ -223,6 +225,10 @@ def judge_part(answer: str, alt: str, question: str) -> Verdict | None:
     if kept != list(range(kept[0], kept[-1] + 1)):
         inside = [r[i].plain for i in range(kept[0], kept[-1]) if i not in kept]
         return None, f"leaves out {' '.join(inside)!r} from inside {alt!r}: may name another"
+    if all(w.token in q_words for w in dropped) and all(r[i].capital for i in kept):
+        # "Nile" for "Nile River" asked "Which river ...?": the question supplies the rest
+        dropped_text = " ".join(w.plain for w in dropped)
+        return True, f"{kept_text!r} and the question's own {dropped_text!r} name {alt!r}"
     if kept[-1] == len(r) - 1:
         return _kept_end(r, kept[0], alt, question)
     if kept[0] == 0:
