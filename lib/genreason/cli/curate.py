@@ -7,6 +7,7 @@
         --set candidates.n=4 --set candidates.max_new_tokens=64
     genreason curate run --stages decontaminate --set decontaminate.benchmarks=gsm8k.jsonl
     genreason curate status [--json] [--pipeline ID]
+    genreason curate prompt extract > my_extract.md     # then --set extract.prompt=my_extract.md
 
 Stages run in the order given, each on the questions the one before kept (the first on every
 stored question no stage has dropped, or on --documents for extract). A killed run resumes
@@ -38,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                      help="a stage setting, e.g. pass_rate.low=0.1 (repeatable)")
     run.add_argument("--redo", action="store_true", help="decide rows again that an identical run already decided")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    prompt = sub.add_parser("prompt", help="print a shipped prompt file (copy it, edit it, pass it with "
+                            "--set extract.prompt=FILE / annotate.prompt=FILE)")
+    prompt.add_argument("name", choices=["extract", "annotate"])
     status = sub.add_parser("status", help="each stage run's counts and drop reasons")
     status.add_argument("--db", help="database file (default: $GENREASON_DB or data/genreason.duckdb)")
     status.add_argument("--pipeline", help="one pipeline run's funnel (default: the latest)")
@@ -105,9 +109,17 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prompt(args: argparse.Namespace) -> int:
+    from genreason.curate.prompts import load_prompt, prompt_path
+
+    print(f"# {prompt_path(args.name)}", file=sys.stderr)
+    print(load_prompt(args.name), end="")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     try:
-        return _run(args) if args.action == "run" else _status(args)
+        return {"run": _run, "status": _status, "prompt": _prompt}[args.action](args)
     except (ValueError, store.StoreError) as exc:
         print(f"genreason curate: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, ValueError) else 1
