@@ -176,3 +176,9 @@ def test_leaving_out_only_the_questions_own_word_names_the_same_thing():
     assert judge("Which 1919 treaty ended the war with Germany?", "Treaty of Versailles", "Versailles").verdict is True
     # not when the question does not say what was left out
     assert judge("What flows through Egypt?", "Nile River", "Nile").verdict is not True
+
+
+def test_a_numeral_written_another_way_is_the_same():
+    assert judge("Which war?", "World War II", "World War 2").verdict is True
+    assert judge("Which king?", "Henry VIII", "Henry 8th").verdict is True
+    assert judge("Which war?", "World War II", "World War 3").verdict is False

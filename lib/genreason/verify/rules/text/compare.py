@@ -60,7 +60,7 @@ def names_reference(reference: str, item: str) -> bool:
     n = normalize(item)
     if not n:
         return False
-    if any(different_numeral(item, alt) for alt in split_alternatives(reference)):
+    if any((different_numeral(item, alt) or (None,))[0] is False for alt in split_alternatives(reference)):
         return False  # "July 3, 1776" is not "July 4, 1776", though it holds "1776"
     for alt in split_alternatives(reference):
         if n in {normalize(x) for x in [alt, *split_items(alt)]}:
@@ -124,6 +124,8 @@ def compare_text(
             continue  # "guilty" does not name "not guilty"
         sibling = different_numeral(answer, alt) if len(a_content) == len(r_content) else None
         if sibling is not None:
+            if sibling[0] is True:
+                return sibling
             parts.append(sibling)
             continue
         contained = _contained(alt, a_tok, r_tok, r_content, question)

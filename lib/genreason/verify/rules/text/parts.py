@@ -121,15 +121,36 @@ def is_numeral(token: str) -> bool:
     return token.isdigit() or bool(_ORDINAL.match(token)) or bool(_ROMAN.match(token))
 
 
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def numeral_value(token: str) -> int | None:
+    """The value of a numeral token: "11" -> 11, "6th" -> 6, "viii" -> 8; None otherwise."""
+    if token.isdigit():
+        return int(token[:12])
+    if _ORDINAL.match(token):
+        return int(token[:-2][:12])
+    if _ROMAN.match(token):
+        total = 0
+        for c, nxt in zip(token, token[1:] + " ", strict=True):
+            v = _ROMAN_VALUES[c]
+            total += -v if nxt != " " and _ROMAN_VALUES[nxt] > v else v
+        return total
+    return None
+
+
 def different_numeral(answer: str, alt: str) -> Verdict | None:
     """False when the answer is the reference with a numeral changed ("World War I" for
-    "World War II", "Henry VII" for "Henry VIII", "Apollo 12" for "Apollo 11"), else None."""
+    "World War II", "Henry VII" for "Henry VIII", "Apollo 12" for "Apollo 11"); True when the
+    numeral is only written another way ("World War 2"); else None."""
     a = [w.token for w in content_words(answer)]
     r = [w.token for w in content_words(alt)]
     if len(a) != len(r) or len(r) < 2 or a == r:
         return None
     diffs = [(x, y) for x, y in zip(a, r, strict=True) if x != y]
     if all(is_numeral(x) and is_numeral(y) for x, y in diffs):
+        if all(numeral_value(x) == numeral_value(y) for x, y in diffs):
+            return True, f"the numeral of {alt!r} written another way"
         shown = ", ".join(f"{x.upper() if _ROMAN.match(x) else x} for {y.upper() if _ROMAN.match(y) else y}" for x, y in diffs)
         return False, f"names a different one than {alt!r} ({shown})"
     return None
