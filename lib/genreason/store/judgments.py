@@ -9,6 +9,7 @@ Every judge name that has judgments also has a row in `judges` (genreason.store.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -18,6 +19,8 @@ from genreason.judging import Item, Judgment
 from genreason.store.connection import transaction
 from genreason.store.judges import ensure_judges
 
+log = logging.getLogger(__name__)
+
 
 def candidate_items(
     con: duckdb.DuckDBPyConnection,
@@ -26,10 +29,14 @@ def candidate_items(
     judge_missing: str | None = None,
     question_ids: Sequence[str] | None = None,
     candidate_ids: Sequence[str] | None = None,
+    seed: int | None = 0,
 ) -> list[Item]:
     """Stored candidates as verifier items (item_id = candidate id), in a stable order.
 
     judge_missing: only candidates that judge has not judged yet (to resume a judging run).
+    limit: at most this many, as a seeded sample stratified by answer type and subject (each
+    stratum its proportional share, picked by a hash of id and seed), so `--limit 64` covers
+    every kind instead of the first 64 ids (often one subject); seed=None takes the first by id.
     """
     where, params = [], []
     if judge_missing:
@@ -48,8 +55,24 @@ def candidate_items(
         "FROM candidates c JOIN questions q ON q.id = c.question_id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY c.id"
-        + (f" LIMIT {int(limit)}" if limit is not None else "")
+        + (f" LIMIT {int(limit)}" if limit is not None and seed is None else "")
     )
+    if limit is not None and seed is not None:
+        log.info("taking a seeded sample of at most %d candidates, stratified by answer type "
+                 "and subject (seed %d)", limit, seed)
+        sql = f"""
+            WITH pool AS (
+                SELECT c.id, q.question, q.answer, c.response, q.answer_type, q.options,
+                       coalesce(q.answer_type, '') AS _t, coalesce(q.category, '') AS _s,
+                       hash(c.id || ':' || ?::VARCHAR) AS _h
+                FROM candidates c JOIN questions q ON q.id = c.question_id
+                {" WHERE " + " AND ".join(where) if where else ""}),
+            ranked AS (
+                SELECT *, row_number() OVER (PARTITION BY _t, _s ORDER BY _h, id) AS _r,
+                       count(*) OVER (PARTITION BY _t, _s) AS _n FROM pool),
+            picked AS (SELECT * FROM ranked ORDER BY (_r - 0.5) / _n, _h, id LIMIT {int(limit)})
+            SELECT id, question, answer, response, answer_type, options FROM picked ORDER BY id"""
+        params = [int(seed), *params]
     return [
         Item(
             question=question,
@@ -174,3 +197,45 @@ def load_judgments(con: duckdb.DuckDBPyConnection, judge: str) -> list[dict[str,
             record[key] = json.loads(record[key]) if record[key] else {}
         out.append(record)
     return out
+
+
+_PAIRS_SQL = """
+SELECT a.candidate_id AS item_id, a.question_id, q.question, q.answer AS reference, c.response,
+       q.answer_type, q.category, q.difficulty,
+       a.verdict AS verdict_a, a.extracted AS extracted_a, a.reason AS reason_a, a.rule AS rule_a,
+       b.verdict AS verdict_b, b.extracted AS extracted_b, b.reason AS reason_b, b.rule AS rule_b
+FROM judgments a
+JOIN judgments b ON b.candidate_id = a.candidate_id AND b.judge = ?
+JOIN candidates c ON c.id = a.candidate_id
+JOIN questions q ON q.id = c.question_id
+WHERE a.judge = ?
+ORDER BY a.candidate_id
+"""
+
+
+def judge_pairs(
+    con: duckdb.DuckDBPyConnection, judge_a: str, judge_b: str, *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """One row per stored candidate both judges judged: the item's question, reference,
+    response and tags, and each judge's verdict, extracted answer, reason and rule (_a, _b)."""
+    sql = _PAIRS_SQL + (f" LIMIT {int(limit)}" if limit is not None else "")
+    cursor = con.execute(sql, [judge_b, judge_a])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def candidate_tags(
+    con: duckdb.DuckDBPyConnection, candidate_ids: Sequence[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Candidate id -> question, reference, response, answer_type, category, difficulty, question_id."""
+    sql = (
+        "SELECT c.id, q.question, q.answer AS reference, c.response, q.answer_type, q.category, "
+        "q.difficulty, c.question_id FROM candidates c JOIN questions q ON q.id = c.question_id"
+    )
+    params: list[Any] = []
+    if candidate_ids is not None:
+        sql += " WHERE c.id IN (SELECT unnest(?))"
+        params.append(list(candidate_ids))
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}

@@ -243,42 +243,19 @@ def compare_pairs(
 
 # --- the store -------------------------------------------------------------------------------
 
-_PAIRS_SQL = """
-SELECT a.candidate_id AS item_id, a.question_id, q.question, q.answer AS reference, c.response,
-       q.answer_type, q.category, q.difficulty,
-       a.verdict AS verdict_a, a.extracted AS extracted_a, a.reason AS reason_a, a.rule AS rule_a,
-       b.verdict AS verdict_b, b.extracted AS extracted_b, b.reason AS reason_b, b.rule AS rule_b
-FROM judgments a
-JOIN judgments b ON b.candidate_id = a.candidate_id AND b.judge = ?
-JOIN candidates c ON c.id = a.candidate_id
-JOIN questions q ON q.id = c.question_id
-WHERE a.judge = ?
-ORDER BY a.candidate_id
-"""
-
-
 def load_pairs(con: Any, judge_a: str, judge_b: str, *, limit: int | None = None) -> list[PairRow]:
-    """Pair rows for the stored candidates both judges judged (read-only query)."""
-    sql = _PAIRS_SQL + (f" LIMIT {int(limit)}" if limit is not None else "")
-    cursor = con.execute(sql, [judge_b, judge_a])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    """Pair rows for the stored candidates both judges judged (read-only; `store.judge_pairs`)."""
+    from genreason import store
+
+    return store.judge_pairs(con, judge_a, judge_b, limit=limit)
 
 
 def candidate_tags(con: Any, candidate_ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     """Candidate id -> question, reference, response, answer_type, category, difficulty
     (read-only), the `items` argument of `pair_judgments` for judgments made in memory."""
-    sql = (
-        "SELECT c.id, q.question, q.answer AS reference, c.response, q.answer_type, q.category, "
-        "q.difficulty, c.question_id FROM candidates c JOIN questions q ON q.id = c.question_id"
-    )
-    params: list[Any] = []
-    if candidate_ids is not None:
-        sql += " WHERE c.id IN (SELECT unnest(?))"
-        params.append(list(candidate_ids))
-    cursor = con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
+    from genreason import store
+
+    return store.candidate_tags(con, candidate_ids)
 
 
 def compare_judges(
