@@ -160,7 +160,8 @@ def run_stage(
 
     cfg = config_dict(stage.config)
     digest = config_hash(stage.name, stage.config)
-    with store.connect(db, read_only=resolve_db_path(db).exists()) as con:
+    # A writing connection (briefly): it migrates an older store before the stage reads it.
+    with store.connect(db) as con:
         prepare = getattr(stage, "prepare", None)
         if callable(prepare):  # read what the stage needs from the store (labels, judgments)
             prepare(con, resolve_db_path(db))
