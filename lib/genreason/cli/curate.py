@@ -123,3 +123,7 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, store.StoreError) as exc:
         print(f"genreason curate: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, ValueError) else 1
+    except RuntimeError as exc:  # a backend that failed (BackendError), a run still at work
+        print(f"genreason curate: {exc}\n(what was done is in the stage's run folder; the same "
+              "command resumes it)", file=sys.stderr)
+        return 1

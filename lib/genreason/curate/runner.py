@@ -93,12 +93,28 @@ def read_outcomes(path: Path) -> dict[str, Outcome]:
     return found
 
 
+def _alive(pid: Any) -> bool:
+    """Whether another live process has this pid (a run of the same stage still at work)."""
+    if not isinstance(pid, int) or pid == os.getpid():
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def _find_unfinished(root: Path, stage: str, digest: str) -> Path | None:
+    """The folder of an unfinished run of this stage and config, to resume; RuntimeError when
+    that run's process is still alive (two processes must not append to one folder)."""
     if not root.exists():
         return None
     for folder in sorted(root.iterdir(), reverse=True):
         meta = read_json(folder / "run.json")
         if meta.get("stage") == stage and meta.get("config_hash") == digest and meta.get("status") in UNFINISHED:
+            if meta.get("status") == "running" and _alive(meta.get("pid")):
+                raise RuntimeError(f"stage {stage}: run {meta.get('run_id')} with this config is still at "
+                                   f"work (pid {meta['pid']}, folder {folder}); wait for it or stop it")
             return folder
     return None
 
