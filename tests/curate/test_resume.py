@@ -110,3 +110,35 @@ def test_killed_candidates_run_resumes_to_the_same_result(tmp_path):
     # and once more: all done, nothing stored twice
     again = run_stage(_build(db)[0], rows, db=db, progress=False)
     assert again.counts["processed"] == 0 and _state(db) == got
+
+
+def test_a_backend_failure_fails_the_run_and_the_next_run_resumes(tmp_path):
+    from genreason.curate.runner import read_json, run_stage
+    from genreason.llm.base import BackendError
+
+    from .scripted import ScriptedBackend
+
+    db = tmp_path / "store.duckdb"
+    load_sample(db, candidates=False)
+    stage, rows = _build(db)
+    calls = {"n": 0}
+    good = stage.backend.reply
+
+    def flaky(prompt, k, attempt):
+        calls["n"] += 1
+        if calls["n"] > 4 * 4 * 2:  # two batches of 4 questions x n=4, then the server "dies"
+            raise BackendError("server at http://127.0.0.1:9/v1 refused the connection")
+        return good(prompt, k, attempt)
+
+    stage._backend = ScriptedBackend(flaky)
+    with pytest.raises(BackendError):
+        run_stage(stage, rows, db=db, progress=False)
+    [folder] = list(stage_runs_root(db).iterdir())
+    assert read_json(folder / "run.json")["status"] == "failed"
+    with store.connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM candidates").fetchone()[0] == 0  # nothing half-stored
+    again, _ = _build(db)
+    result = run_stage(again, rows, db=db, progress=False)
+    assert result.resumed and result.run_dir == folder
+    assert sum(n for n, _ in again.backend.calls) == LIMIT - 8
+    assert len(_state(db)["candidates"]) == 4 * LIMIT
