@@ -28,7 +28,7 @@ def store_stats(con: duckdb.DuckDBPyConnection, top_reasons: int = 10) -> dict[s
         "candidates": con.execute("SELECT count(*) FROM candidates").fetchone()[0],
         "by": by,
         "stages": _counts(con, """
-            SELECT stage, count(*) AS runs, count(*) FILTER (WHERE status <> 'ok') AS not_ok,
+            SELECT stage, count(*) AS runs, count(*) FILTER (WHERE status NOT IN ('ok', 'done')) AS not_ok,
                    max(finished_at)::VARCHAR AS last_run
             FROM stage_runs GROUP BY stage ORDER BY stage"""),
         "decisions": _counts(con, """
