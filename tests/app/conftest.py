@@ -69,7 +69,7 @@ def seed_store(db: Path, workdir: Path) -> None:
         paths = _write_fixture(workdir)
     with store.connect(db) as con:
         ingest(con, paths, IngestConfig(judge="reference", progress=False))
-        items = store.candidate_items(con, limit=RULE_JUDGED)
+        items = store.candidate_items(con, limit=RULE_JUDGED, seed=None)  # the first ones by id
     judgments = RuleVerifier(workers=0).verify_batch(items)
     with store.connect(db) as con:
         store.save_judgments(con, judgments, run_id=store.new_run_id("judge"))

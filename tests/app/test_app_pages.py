@@ -332,6 +332,7 @@ def _verdict(at: AppTest, label: str = "Incorrect") -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_one_human_verdict_keeps_the_rule_vs_reference_default(sample_db: Path) -> None:
     at = open_app("views/verifiers.py")
     at.selectbox(key="judge_a").select(ANNOTATOR).run()
@@ -366,6 +367,7 @@ def test_a_verdict_moves_the_queue_on_and_counts_progress(sample_db: Path) -> No
     assert f"1 of {len(queue)} have a verdict by `human`" in texts(at.caption)
 
 
+@pytest.mark.slow
 def test_verdicts_are_per_annotator_with_agreement_between_them(sample_db: Path) -> None:
     at = AppTest.from_file(str(APP_MAIN), default_timeout=60)
     at.session_state["annotator"] = "ada"

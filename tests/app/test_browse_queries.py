@@ -94,7 +94,9 @@ def test_candidate_selection_follows_filters_and_skips_judged(sample_db: Path) -
             "SELECT candidate_id FROM judgments WHERE judge = 'rule'").fetchall()}
         total = con.execute("SELECT count(*) FROM candidates").fetchone()[0]
         assert len(unjudged) == total - len(judged) and not judged & set(unjudged)
-        assert browse.candidate_ids(con, filters, limit=2) == ids[:2]
+        assert browse.candidate_ids(con, filters, limit=2, seed=None) == ids[:2]  # first by id
+        sample = browse.candidate_ids(con, filters, limit=2)  # a seeded, stratified sample
+        assert len(sample) == 2 and set(sample) <= set(ids) and sample == sorted(sample)
 
 
 def test_a_rerun_stage_counts_with_its_latest_decision(sample_db: Path) -> None:

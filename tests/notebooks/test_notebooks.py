@@ -64,6 +64,7 @@ def test_verify_notebook_help_prints_its_options_and_does_not_run(tmp_path: Path
     assert "accuracy" not in result.stdout  # the agreement table was not computed
 
 
+@pytest.mark.slow
 def test_notebook_defaults_do_not_depend_on_the_current_folder(tmp_path: Path) -> None:
     # Run from a folder outside the repository with no --path: the repository's sample is read.
     db = tmp_path / "outside.duckdb"

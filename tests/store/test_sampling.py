@@ -50,3 +50,15 @@ def test_a_limited_selection_is_a_stratified_seeded_sample(tmp_path: Path, db_pa
     assert _subjects(db_path, sample) == {"Physics": 12, "Chemistry": 6, "Mathematics": 2}
     assert sample == again and sample != other and len(set(sample)) == 20
     assert len(everything) == 100
+
+
+def test_judge_limit_samples_the_same_way(tmp_path: Path, db_path: Path) -> None:
+    # `genreason judge --db --limit N` and the verify job read candidates through candidate_items.
+    _seed(tmp_path, db_path)
+    with store.connect(db_path, read_only=True) as con:
+        items = store.candidate_items(con, limit=20)
+        first = store.candidate_items(con, limit=20, seed=None)
+    assert _subjects(db_path, [i.item_id for i in items]) == {
+        "Physics": 12, "Chemistry": 6, "Mathematics": 2}
+    assert _subjects(db_path, [i.item_id for i in first]) == {"Physics": 20}
+    assert [i.item_id for i in items] == sorted(i.item_id for i in items)

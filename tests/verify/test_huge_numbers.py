@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from genreason.judging import Item
 from genreason.verify.rules.verifier import RuleVerifier
 
 
+@pytest.mark.slow
 def test_a_huge_binomial_is_judged_not_an_internal_error() -> None:
     item = Item(question="How many ways?", reference="2",
                 response="The answer is \\boxed{\\binom{99999}{49999}}", answer_type="Float")
