@@ -31,10 +31,7 @@ NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 _PRELUDE = '''\
 # genreason: run this marimo notebook in Jupyter as `python {name} {args_text}` runs it.
-import sys as _sys
-import types as _types
-
-import marimo as mo
+import sys as _sys, types as _types, marimo as mo  # (lib itself never imports marimo)
 
 _sys.argv = [{name!r}, *{args!r}]
 _STOPPED = []  # cells that mo.stop ended (their dependents are skipped, as marimo skips them)
