@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -209,6 +211,20 @@ def shared_rule_verifier() -> Any:
     from genreason.verify.rules.verifier import RuleVerifier
 
     return RuleVerifier(timeout_s=EVAL_ITEM_TIMEOUT_S)
+
+
+def warm_rule_verifier() -> threading.Thread:
+    """Start the shared verifier's workers in the background (they import sympy, pint, ... for
+    seconds), so that start overlaps with reading files or generating; returns the thread."""
+    def warm() -> None:
+        try:
+            shared_rule_verifier().verify_batch([Item(question="1+1?", reference="2", response="2")])
+        except Exception:  # warming is an optimisation: scoring starts the pool itself if this failed
+            logging.getLogger(__name__).debug("warming the rule verifier failed", exc_info=True)
+
+    thread = threading.Thread(target=warm, name="warm-rule-verifier", daemon=True)
+    thread.start()
+    return thread
 
 
 def score_outputs(

@@ -27,7 +27,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genreason.evaluate.judges import DEFAULT_JUDGE, JUDGES, Scored, score_outputs
+from genreason.evaluate.judges import (
+    DEFAULT_JUDGE,
+    JUDGES,
+    Scored,
+    score_outputs,
+    warm_rule_verifier,
+)
 from genreason.evaluate.loaders import (
     BenchQuestion,
     benchmark_spec,
@@ -159,6 +165,8 @@ def run_evaluation(
     protocol = config.make_protocol()
     questions = load_benchmark(config.benchmark, config.data, seed=config.seed, limit=config.limit)
     prompts = build_prompts(protocol, questions, config.fewshot_file)
+    if (config.judge or DEFAULT_JUDGE[config.benchmark]) != "bbeh":
+        warm_rule_verifier()  # its workers start while the model generates
     if backend is None:
         from genreason.llm import make_backend
 
@@ -204,6 +212,8 @@ def rescore(
     (not known). where: keep only records with these field values (one system of several).
     Files with a boolean correctness label (is_correct, label) get `label_agreement`.
     """
+    if (judge or DEFAULT_JUDGE[benchmark]) != "bbeh":
+        warm_rule_verifier()  # its workers start while the files are read
     questions = load_benchmark(benchmark, data, seed=seed)
     rows = read_outputs(outputs_path, benchmark, questions, where=where)
     if protocol is None:
