@@ -192,3 +192,15 @@ def test_what_follows_the_answer_sentence_is_kept_aside() -> None:
 )
 def test_answer_core_takes_off_one_form_only(text: str, core: str) -> None:
     assert answer_core(text) == core
+
+
+def test_a_second_answer_below_the_first_is_kept_for_the_judge() -> None:
+    # padding: the answer, then far below (spaces or lines) another one
+    assert extract_answer("Final Answer: True" + " " * 2000 + "False").answer == "True False"
+    below = extract_answer("Final Answer: True" + "\n" * 40 + "False")
+    assert (below.answer, below.rest) == ("True", "False")
+    assert extract_answer("so \\boxed{18}\n\nThis is it.").rest == "This is it."
+
+
+def test_an_over_long_marker_answer_is_unreadable_not_cut() -> None:
+    assert extract_answer("Final Answer: " + "x " * 1500 + "19") == Extraction(None, "unreadable")

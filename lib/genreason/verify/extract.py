@@ -37,8 +37,11 @@ from dataclasses import dataclass
 TAIL_CHARS = 8000
 # A last line longer than this is prose, not an answer, when no marker says otherwise.
 MAX_LAST_LINE_CHARS = 300
-# A marker's answer longer than this is cut (a runaway "Answer:" paragraph).
+# A marker's answer longer than this (after runs of spaces are collapsed) is unreadable, not
+# cut: cutting would drop whatever the answer says at its end ("18" + 2000 spaces + "19").
 MAX_ANSWER_CHARS = 2000
+# How much of the text after the chosen answer `Extraction.rest` keeps.
+MAX_REST_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,10 @@ class Extraction:
 
     answer: str | None
     method: str
-    # What the marker's line said after the answer's sentence ("18. It could also be 19." gives
-    # answer "18", rest "It could also be 19."): a judge that must not be gamed checks it too.
+    # What the response says after the answer: the rest of the marker's line after a short
+    # answer sentence ("18. It could also be 19." gives answer "18", rest "It could also be
+    # 19"), then any lines below the answer (up to MAX_REST_CHARS). A judge that must not be
+    # gamed checks it for a second answer.
     rest: str = ""
 
     @property
@@ -165,7 +170,10 @@ def _find_answer(text: str) -> Extraction:
         found.append((form[0], 0, Extraction(form[1], "answer_form")))
 
     if found:
-        return max(found, key=lambda f: (f[0], f[1]))[2]
+        pos, _, chosen = max(found, key=lambda f: (f[0], f[1]))
+        if chosen.answer is not None and len(chosen.answer) > MAX_ANSWER_CHARS:
+            return UNREADABLE
+        return _with_trailing_text(chosen, text, pos)
 
     last = _last_line(text)
     if last is not None:
@@ -219,6 +227,22 @@ def _answer_form_line(text: str) -> tuple[int, str] | None:
     if line and ((len(line) <= 40 and _FORM_LINE.match(line)) or _BOLD_LINE.match(line)):
         return start, clean_answer(line)
     return None
+
+
+def _with_trailing_text(chosen: Extraction, text: str, pos: int) -> Extraction:
+    """`chosen` with what the response says after the answer's line added to `rest` (a second
+    answer lines below the first is for the judge to see, not for extraction to drop)."""
+    if chosen.method in ("boxed", "boxed_multi", "boxed_empty"):
+        boxes = _boxes(text)
+        end = boxes[-1][1] if boxes else pos
+        end_of_line = text.find("\n", end)
+    else:
+        end_of_line = text.find("\n", pos)
+    after = " ".join(text[end_of_line:].split()) if end_of_line >= 0 else ""
+    if not after:
+        return chosen
+    rest = " ".join(x for x in (chosen.rest, after[:MAX_REST_CHARS]) if x)
+    return Extraction(chosen.answer, chosen.method, rest)
 
 
 def _last_box_start(text: str) -> int | None:
@@ -320,13 +344,13 @@ def _last_marker(pattern: re.Pattern[str], text: str) -> tuple[int, str] | None:
         if ans and _SELF_GRADE.match(ans) and re.search(r"\b(?:this|that|my|your)\s*$", before):
             continue
         if ans:
-            return m.start(), ans[:MAX_ANSWER_CHARS]
+            return m.start(), re.sub(r"[ \t]{2,}", " ", ans)
         # "Final Answer:" on its own line: the answer is on the next non-empty line
         rest = text[m.end() :].lstrip("\n")
         nxt = rest.split("\n", 1)[0] if rest else ""
         ans = clean_answer(nxt)
         if ans:
-            return m.start(), ans[:MAX_ANSWER_CHARS]
+            return m.start(), re.sub(r"[ \t]{2,}", " ", ans)
     return None
 
 
