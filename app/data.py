@@ -359,11 +359,20 @@ def eval_runs(db: str, version: str) -> list[dict[str, Any]]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def eval_records(db: str, version: str, run_id: str, category: str | None, status: str | None) -> pd.DataFrame:
-    """One run's per-question records, optionally of one category and one status."""
+    """One run's per-question records (no prompt/output), optionally of one category and status."""
     from genreason.store.evals import eval_records as records
 
     with _reading(db) as con:
-        return pd.DataFrame(records(con, run_id, category=category, status=status))
+        return pd.DataFrame(records(con, run_id, category=category, status=status, with_text=False))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def eval_question(db: str, version: str, run_id: str, question_id: str) -> list[dict[str, Any]]:
+    """Every sample's full record (with prompt and output) of one question in one run."""
+    from genreason.store.evals import eval_records as records
+
+    with _reading(db) as con:
+        return records(con, run_id, question_id=question_id)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

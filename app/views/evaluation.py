@@ -88,7 +88,9 @@ def _drill_down(state: data.DbState, run: dict[str, Any], category: str | None) 
                          on_select="rerun", selection_mode="single-row", key="ev_records")
     picked = event.selection.rows if event and event.selection else []
     if picked:
-        rec = records.iloc[picked[0]]
+        row = records.iloc[picked[0]]
+        full = data.eval_question(state.path, state.version, run["id"], row["question_id"])
+        rec = next(r for r in full if r["sample"] == row["sample"])
         st.markdown(f"**{rec['question_id']}** (sample {rec['sample']}): {sidebar.verdict_text(bool(rec['verdict']))} "
                     f"· status `{rec['status']}` · rule `{rec['rule']}` · reference `{rec['reference']}`")
         st.markdown(f"Extracted: `{rec['extracted']}` · {rec['reason']}")

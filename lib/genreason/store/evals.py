@@ -98,14 +98,18 @@ def eval_records(
     question_id: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    with_text: bool = True,
 ) -> list[dict[str, Any]]:
-    """A run's records (filtered by category, status or question), by question id and sample."""
+    """A run's records (filtered by category, status or question), by question id and sample.
+
+    with_text=False leaves out prompt and output (the long columns), for listing many."""
     where, params = ["run_id = ?"], [run_id]
     for column, value in (("category", category), ("status", status), ("question_id", question_id)):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
-    sql = (f"SELECT {', '.join(RECORD_COLUMNS[1:])} FROM eval_records WHERE {' AND '.join(where)} "
+    columns = [c for c in RECORD_COLUMNS[1:] if with_text or c not in ("prompt", "output")]
+    sql = (f"SELECT {', '.join(columns)} FROM eval_records WHERE {' AND '.join(where)} "
            "ORDER BY question_id, sample" + (f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""))
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description]
