@@ -64,6 +64,8 @@ def test_stored_run_keeps_every_record_and_compares(llama, db_path: Path) -> Non
         runs = list_eval_runs(con, benchmark="mmlu_pro")
         stored = eval_run(con, run_id)
         law = eval_records(con, run_id, category="law")
+        listed = eval_records(con, run_id, status="no_answer", with_text=False)
+        one = eval_records(con, run_id, question_id="mmlu_pro:70")
         diff = compare_eval_runs(con, run_id, "other-run")
         stage_run = con.execute("SELECT stage, status, counts FROM stage_runs WHERE id = ?", [run_id]).fetchone()
     assert {r["id"] for r in runs} == {run_id, "other-run"}
@@ -71,6 +73,8 @@ def test_stored_run_keeps_every_record_and_compares(llama, db_path: Path) -> Non
     assert stored["model"] == "Meta-Llama-3_1-8B-Instruct"
     assert len(law) == 100 and all(r["output"] and r["prompt"] is None for r in law)
     assert [d["question_id"] for d in diff["differ"]] == ["mmlu_pro:70"]
+    assert listed and all(r["status"] == "no_answer" and "output" not in r for r in listed)
+    assert len(one) == 1 and one[0]["output"].rstrip().endswith("The answer is (I).")
     assert diff["counts"]["only_in_a"] == 0
     assert stage_run[:2] == ("eval", "done") and '"questions": 1400' in stage_run[2]
 
