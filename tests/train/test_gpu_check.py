@@ -1,5 +1,5 @@
-"""scripts/gpu_grpo_check.py: the GPU readiness check refuses a machine without CUDA and its
---smoke mode runs the same GRPO code on the CPU (its numbers mean nothing there)."""
+"""scripts/gpu_grpo_check.py: its --smoke mode runs the same GRPO code on the CPU (its numbers
+mean nothing there); on a GPU the real check runs."""
 
 from __future__ import annotations
 
@@ -30,12 +30,6 @@ def test_smoke_mode_runs_grpo_steps_and_prints_a_row(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     [row] = [json.loads(line) for line in out.read_text().splitlines()]
     assert row["check"] == "grpo_transformers_generate" and row["steps"] == 2 and row["median_step_s"] > 0
-
-
-@pytest.mark.skipif(_cuda(), reason="this machine has a GPU")
-def test_without_a_gpu_it_says_so() -> None:
-    done = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2 and "no CUDA device" in done.stderr
 
 
 @pytest.mark.gpu
