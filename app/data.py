@@ -197,8 +197,9 @@ def selection_rows(db: str, version: str, filters: browse.QuestionFilter, limit:
 
 
 def recent_jobs(db: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Verify jobs (training jobs have their own page)."""
     with _reading(db) as con:
-        return jobs.list_jobs(con, limit=limit)
+        return jobs.list_jobs(con, limit=limit, kind="verify")
 
 
 def start_verify_job(
