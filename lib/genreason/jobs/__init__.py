@@ -9,9 +9,12 @@
     python -m genreason.jobs run RUN_DIR          # the runner start_job launches
     python -m genreason.jobs list|show|stop|resume|logs ... --db DB
 
-The runner lives in `runner.py`; kinds are registered in `registry.py` (name -> module).
+The runner lives in `runner.py` (start, stop, resume, reaping), finding jobs in `listing.py`,
+run-folder files in `files.py`; kinds are registered in `registry.py` (name -> module).
 """
 
+from genreason.jobs.files import log_tail, read_progress, runs_root, write_json, write_progress
+from genreason.jobs.listing import get_job, list_jobs, reconcile_jobs, wait_job
 from genreason.jobs.registry import KINDS, kind_module
 from genreason.jobs.runner import (
     ACTIVE,
@@ -19,20 +22,11 @@ from genreason.jobs.runner import (
     Job,
     JobContext,
     create_job,
-    get_job,
     launch_job,
-    list_jobs,
-    log_tail,
-    read_progress,
-    reconcile_jobs,
     resume_job,
     run_job,
-    runs_root,
     start_job,
     stop_job,
-    wait_job,
-    write_json,
-    write_progress,
 )
 from genreason.jobs.verify import run_verify_job, start_verify_job
 

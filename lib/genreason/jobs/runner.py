@@ -38,13 +38,21 @@ from typing import Any
 
 from genreason import store
 from genreason.config import resolve_db_path
+from genreason.jobs.files import (  # noqa: F401 -- re-exported: kinds and tests import them from here
+    LOG_TAIL_LINES,
+    log_tail,
+    read_progress,
+    runs_root,
+    set_job,
+    write_json,
+    write_progress,
+)
 from genreason.store.runs import new_run_id
 
 log = logging.getLogger(__name__)
 
 ACTIVE = ("starting", "running", "saving")  # statuses of a job whose process should be alive
 FINISHED = ("done", "stopped", "failed")
-LOG_TAIL_LINES = 40
 
 _CHILDREN: dict[str, subprocess.Popen[bytes]] = {}  # jobs this process started and still watches
 _CHILDREN_LOCK = threading.Lock()
@@ -82,53 +90,6 @@ class JobContext:
     def progress(self, **fields: Any) -> dict[str, Any]:
         """Merge fields into progress.json (done, total, step, eta_s, ...)."""
         return write_progress(self.run_dir, **fields)
-
-
-def runs_root(db: str | os.PathLike[str] | None) -> Path:
-    """Where run folders go: `runs/` beside the database file (data/runs for the default)."""
-    return resolve_db_path(db).resolve().parent / "runs"
-
-
-def write_json(path: Path, value: Any) -> None:
-    """Replace `path` atomically: readers see the old file or the new one, never half of one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps(value, default=str, ensure_ascii=False, indent=1))
-    os.replace(tmp, path)
-
-
-def write_progress(run_dir: str | os.PathLike[str], **fields: Any) -> dict[str, Any]:
-    """Merge `fields` into the job's progress.json (with the time of the update)."""
-    progress = read_progress(run_dir)
-    progress.update(fields, updated_at=time.time())
-    write_json(Path(run_dir) / "progress.json", progress)
-    return progress
-
-
-def read_progress(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
-    """The job's progress.json as a dict ({} when there is none yet)."""
-    try:
-        return json.loads((Path(run_dir) / "progress.json").read_text())
-    except (OSError, ValueError):
-        return {}
-
-
-def log_tail(run_dir: str | os.PathLike[str], lines: int = LOG_TAIL_LINES) -> str:
-    """The last `lines` lines of the job's log.txt ('' when there is none)."""
-    try:
-        with open(Path(run_dir) / "log.txt", "rb") as f:
-            f.seek(0, os.SEEK_END)
-            f.seek(max(0, f.tell() - 64_000))
-            text = f.read().decode("utf-8", errors="replace")
-    except OSError:
-        return ""
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def set_job(db: str | os.PathLike[str], job_id: str, *, finished: bool = False, **fields: Any) -> None:
-    """Update columns of one jobs row (and its finish time) in a short write transaction."""
-    sets = [f"{name} = ?" for name in fields] + (["finished_at = current_timestamp"] if finished else [])
-    with store.connect(db) as con, store.transaction(con):
-        con.execute(f"UPDATE jobs SET {', '.join(sets)} WHERE id = ?", [*fields.values(), job_id])
 
 
 def runner_command(run_dir: Path) -> list[str]:
@@ -293,85 +254,6 @@ def process_alive(pid: int | None, job_id: str) -> bool:
         return False
 
 
-def _job_row(job: dict[str, Any]) -> dict[str, Any]:
-    job["config"] = json.loads(job["config"]) if job["config"] else {}
-    job["progress"] = read_progress(job["run_dir"]) if job["run_dir"] else {}
-    job["alive"] = job["status"] in ACTIVE and process_alive(job["pid"], job["id"])
-    with _CHILDREN_LOCK:
-        watched = job["id"] in _CHILDREN  # ended but its watcher has not settled it yet
-    lost = job["status"] in ACTIVE and not job["alive"] and job["pid"] is not None and not watched
-    job["state"] = "lost" if lost else job["status"]
-    return job
-
-
-_COLUMNS = "id, kind, status, config, run_dir, pid, created_at, started_at, finished_at, error"
-
-
-def list_jobs(con: Any, *, limit: int = 20, kind: str | None = None) -> list[dict[str, Any]]:
-    """Recent jobs, newest first, each with its progress and whether its process is alive.
-
-    `state` is the status to show: the stored one, or "lost" for a job recorded as running
-    whose process is gone without finishing (crashed, killed, machine restarted) and not yet
-    settled by `reconcile_jobs`.
-    """
-    where = "WHERE kind = ?" if kind else ""
-    cursor = con.execute(
-        f"SELECT {_COLUMNS} FROM jobs {where} ORDER BY created_at DESC, id DESC LIMIT {int(limit)}",
-        [kind] if kind else [],
-    )
-    names = [d[0] for d in cursor.description]
-    return [_job_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
-
-
-def get_job(con: Any, job_id: str) -> dict[str, Any]:
-    """One job as list_jobs shows it; ValueError naming the id when there is none."""
-    cursor = con.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id = ?", [job_id])
-    row = cursor.fetchone()
-    if row is None:
-        raise ValueError(f"no job {job_id!r}")
-    return _job_row(dict(zip([d[0] for d in cursor.description], row, strict=True)))
-
-
-def reconcile_jobs(db: str | os.PathLike[str] | None) -> list[str]:
-    """Settle jobs recorded as active whose process is gone (kill -9, reboot); their ids."""
-    with store.connect(db, read_only=True) as con:
-        lost = [j for j in list_jobs(con, limit=1000) if j["state"] == "lost"]
-    db_path = resolve_db_path(db).resolve()
-    return [j["id"] for j in lost if _settle(db_path, j["id"], Path(j["run_dir"]), j["pid"], None)]
-
-
-def wait_job(
-    db: str | os.PathLike[str] | None,
-    job_id: str,
-    *,
-    timeout_s: float | None = None,
-    poll_s: float = 1.0,
-    on_update: Any = None,
-) -> dict[str, Any]:
-    """Poll until the job has ended (done, stopped, failed; lost ones are settled); the job.
-
-    on_update: called with the job dict whenever its state or step changes (to show progress).
-    Raises TimeoutError (naming the job and its state) after timeout_s.
-    """
-    deadline = None if timeout_s is None else time.monotonic() + timeout_s
-    seen = None
-    while True:
-        with store.connect(db, read_only=True) as con:
-            job = get_job(con, job_id)
-        if job["state"] == "lost":
-            reconcile_jobs(db)
-            continue
-        key = (job["state"], job["progress"].get("step"), job["progress"].get("done"))
-        if on_update is not None and key != seen:
-            on_update(job)
-        seen = key
-        if job["state"] in FINISHED:
-            return job
-        if deadline is not None and time.monotonic() > deadline:
-            raise TimeoutError(f"job {job_id} still {job['state']} after {timeout_s} s")
-        time.sleep(poll_s)
-
-
 def stop_job(db: str | os.PathLike[str] | None, job_id: str) -> bool:
     """Ask a running job to stop: it finishes its step, saves what it has, and exits.
 
@@ -403,6 +285,8 @@ def resume_job(db: str | os.PathLike[str] | None, job_id: str) -> Job:
     The kind picks up from what its folder holds: a verify job skips what it judged, a
     training job continues from its last checkpoint with the right step count.
     """
+    from genreason.jobs.listing import get_job, reconcile_jobs
+
     reconcile_jobs(db)
     with store.connect(db, read_only=True) as con:
         job = get_job(con, job_id)
