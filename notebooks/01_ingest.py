@@ -32,22 +32,25 @@ def parameters():
     _parser.add_argument("--db", default=str(default_db_path()), help="database file")
     _parser.add_argument("--path", action="append", default=None, help="a file to ingest (repeat)")
     _parser.add_argument("--judge", default="reference", help="judge name for labels")
+    _parser.add_argument("--run", action="store_true",
+                         help="ingest without waiting for the button (marimo export html ... -- --run)")
     _args, _ = _parser.parse_known_args()
+    run_now = _args.run or mo.app_meta().mode == "script"
     paths = _args.path or [str(_sample / "questions.jsonl"), str(_sample / "candidates.jsonl")]
     db_input = mo.ui.text(value=_args.db, label="database", full_width=True)
     paths_input = mo.ui.text_area(value="\n".join(paths), label="files to ingest (one per line)", full_width=True)
     judge_input = mo.ui.text(value=_args.judge, label="judge name for labels")
     run = mo.ui.run_button(label="Ingest")
     mo.vstack([db_input, paths_input, judge_input, run])
-    return db_input, judge_input, paths_input, run
+    return db_input, judge_input, paths_input, run, run_now
 
 
 @app.cell
-def do_ingest(db_input, judge_input, paths_input, run):
+def do_ingest(db_input, judge_input, paths_input, run, run_now):
     # In the editor ingest waits for the button; as a script it runs straight away.
     # Until the button is pressed, result is None and the overview shows the store as it is.
     result = None
-    if run.value or mo.app_meta().mode == "script":
+    if run.value or run_now:
         _paths = [Path(p.strip()) for p in paths_input.value.splitlines() if p.strip()]
         with store.connect(db_input.value) as _con:
             result = ingest(_con, _paths, IngestConfig(judge=judge_input.value or None, progress=False))

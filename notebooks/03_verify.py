@@ -7,6 +7,7 @@ and by answer type, with the items where it disagrees and why.
     marimo edit notebooks/03_verify.py
     python notebooks/03_verify.py --limit 50
     python notebooks/03_verify.py --db data/genreason.duckdb --labels reference --limit 500
+    marimo export html notebooks/03_verify.py -o report.html -- --run --limit 50   # a full report
 """
 
 import marimo
@@ -44,14 +45,17 @@ def parameters():
     _parser.add_argument("--labels", default="reference", help="labels judge (database only)")
     _parser.add_argument("--limit", type=int, default=200, help="items to judge")
     _parser.add_argument("--timeout", type=float, default=5.0, help="seconds per item")
+    _parser.add_argument("--run", action="store_true",
+                         help="judge without waiting for the button (marimo export html ... -- --run)")
     _args, _ = _parser.parse_known_args()
+    run_now = _args.run or mo.app_meta().mode == "script"
     source_input = mo.ui.text(value=_args.db, label="sample folder or database file", full_width=True)
     labels_input = mo.ui.text(value=_args.labels, label="labels judge (database only)")
     limit_input = mo.ui.number(value=_args.limit, start=1, stop=1_000_000, label="items")
     timeout_input = mo.ui.number(value=_args.timeout, start=0.1, stop=120, step=0.5, label="seconds per item")
     run = mo.ui.run_button(label="Judge")
     mo.vstack([source_input, mo.hstack([labels_input, limit_input, timeout_input]), run])
-    return labels_input, limit_input, run, source_input, timeout_input
+    return labels_input, limit_input, run, run_now, source_input, timeout_input
 
 
 @app.cell
@@ -67,9 +71,10 @@ def load(labels_input, limit_input, source_input):
 
 
 @app.cell
-def judge(labelled, run, timeout_input):
-    # In the editor judging waits for the button; as a script it runs straight away.
-    mo.stop(not run.value and mo.app_meta().mode != "script", mo.md("Press **Judge** to run the rule verifier."))
+def judge(labelled, run, run_now, timeout_input):
+    # In the editor judging waits for the button; as a script (or exported with --run) it runs
+    # straight away.
+    mo.stop(not run.value and not run_now, mo.md("Press **Judge** to run the rule verifier."))
     mo.stop(not labelled, mo.md("Nothing to judge: no labelled items found."))
     with RuleVerifier(timeout_s=float(timeout_input.value)) as _verifier:
         judgments = _verifier.verify_batch([li.item for li in labelled])

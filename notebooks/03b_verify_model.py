@@ -59,7 +59,10 @@ def parameters():
     _parser.add_argument("--max-new-tokens", type=int, default=64)
     _parser.add_argument("--labels", default="reference", help="judge holding the labels")
     _parser.add_argument("--probe-questions", type=int, default=10)
+    _parser.add_argument("--run", action="store_true",
+                         help="judge without waiting for the button (marimo export html ... -- --run)")
     _args, _ = _parser.parse_known_args()
+    run_now = _args.run or mo.app_meta().mode == "script"
     db_input = mo.ui.text(value=_args.db, label="database", full_width=True)
     limit_input = mo.ui.number(value=_args.limit, start=1, stop=100_000, label="candidates")
     backend_input = mo.ui.dropdown(["hf", "vllm", "openai"], value=_args.backend, label="backend")
@@ -72,7 +75,7 @@ def parameters():
     mo.vstack([db_input, mo.hstack([limit_input, backend_input, tokens_input, labels_input]),
                model_input, base_url_input, probe_input, run])
     return (backend_input, base_url_input, db_input, labels_input, limit_input, model_input,
-            probe_input, run, tokens_input)
+            probe_input, run, run_now, tokens_input)
 
 
 @app.cell
@@ -96,9 +99,10 @@ def verifiers(backend_input, base_url_input, model_input, tokens_input):
 
 
 @app.cell
-def judge(db_input, hybrid_verifier, limit_input, model_verifier, rule_verifier, run):
-    # In the editor judging waits for the button; as a script it runs straight away.
-    mo.stop(not run.value and mo.app_meta().mode != "script", mo.md("Press **Judge** to run the three judges."))
+def judge(db_input, hybrid_verifier, limit_input, model_verifier, rule_verifier, run, run_now):
+    # In the editor judging waits for the button; as a script (or exported with --run) it runs
+    # straight away.
+    mo.stop(not run.value and not run_now, mo.md("Press **Judge** to run the three judges."))
     with store.connect(db_input.value, read_only=True) as _con:
         items = store.candidate_items(_con, limit=int(limit_input.value))
         tags = candidate_tags(_con, [i.item_id for i in items])

@@ -74,3 +74,18 @@ def test_notebook_defaults_do_not_depend_on_the_current_folder(tmp_path: Path) -
     assert result.returncode == 0, result.stderr[-2000:]
     with store.connect(db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM questions").fetchone()[0] > 300
+
+
+@pytest.mark.slow
+def test_export_html_with_run_holds_the_results_and_leaves_git_clean(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    marimo = Path(sys.executable).with_name("marimo")
+    done = subprocess.run([str(marimo), "export", "html", str(REPO / "notebooks" / "03_verify.py"),
+                           "-o", str(out), "-f", "--no-include-code", "--", "--run", "--limit", "20"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Press **Judge**" not in out.read_text() and "accuracy" in out.read_text()
+    ignored = subprocess.run(["git", "check-ignore", "-q", "notebooks/__marimo__/session.json"],
+                             cwd=REPO)
+    assert ignored.returncode == 0  # marimo's session cache stays out of git
