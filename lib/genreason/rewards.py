@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -272,6 +273,8 @@ class VerifiedReward:
     def _write_log(self, components: list[dict[str, Any]], state: Any, ids: Sequence[Any],
                    references: Sequence[Any], texts: Sequence[str]) -> None:
         if self.log_path is None or self.log_samples == 0:
+            return
+        if os.environ.get("RANK", "0") != "0":  # under accelerate launch, rank 0 writes the sample
             return
         # Completions are scored before the optimizer step they train: name them by that step,
         # the number the metrics of the same step carry.

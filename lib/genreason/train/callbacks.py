@@ -52,6 +52,8 @@ class MetricsCallback(TrainerCallback):
                **kwargs: Any) -> None:
         if not logs or "train_runtime" in logs:  # the end-of-training summary is not a step
             return
+        if not state.is_world_process_zero:  # under accelerate launch, one writer: rank 0
+            return
         now = time.time()
         steps = max(1, state.global_step - self._last_step)
         elapsed = now - (self._last_time or now)
