@@ -186,11 +186,12 @@ def export_file(rows: list[dict[str, Any]], fmt: str) -> bytes:
     return rowexport.rows_to_bytes(rows, fmt)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def selection_rows(db: str, version: str, filters: browse.QuestionFilter, limit: int) -> list[dict[str, Any]]:
-    """The questions matching `filters` (at most `limit`), for export."""
+def export_selection(db: str, filters: browse.QuestionFilter, fmt: str, limit: int) -> bytes:
+    """The questions matching `filters` (at most `limit`) as a file; called when a download
+    button is clicked (not cached: it runs once per click, off the page's script thread)."""
     with _reading(db) as con:
-        return browse.selection_rows(con, filters, limit=limit)
+        rows = browse.selection_rows(con, filters, limit=limit)
+    return rowexport.rows_to_bytes(rows, fmt)
 
 
 # --- jobs (live, never cached) ------------------------------------------------------------------

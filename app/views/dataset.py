@@ -158,10 +158,12 @@ def _export(state: data.DbState, filters: QuestionFilter, total: int) -> None:
     fmt = cols[0].radio("Export format", ["csv", "jsonl", "parquet"], horizontal=True,
                         key="export_format", label_visibility="collapsed")
     shown = min(total, MAX_EXPORT)
-    rows = data.selection_rows(state.path, state.version, filters, MAX_EXPORT)
+    db = state.path
     cols[1].download_button(
         f"Export the selection ({shown:,} questions{'' if shown == total else ', the first'})",
-        data=data.export_file(rows, fmt), file_name=f"questions.{fmt}", key="export_selection",
+        # A callable: the file is built only when the button is clicked, not on every rerun.
+        data=lambda: data.export_selection(db, filters, fmt, MAX_EXPORT),
+        file_name=f"questions.{fmt}", key="export_selection", on_click="ignore",
         icon=":material/download:")
 
 

@@ -207,8 +207,8 @@ def _queue_export(rows: list[dict[str, Any]], a: str, b: str) -> None:
     fmt = st.radio("Export format", ["csv", "jsonl", "parquet"], horizontal=True,
                    key="queue_export_format", label_visibility="collapsed")
     st.download_button(f"Export these {len(rows):,} disagreements", key="queue_export",
-                       data=data.export_file(rows, fmt), file_name=f"disagreements-{a}-vs-{b}.{fmt}",
-                       icon=":material/download:")
+                       data=lambda: data.export_file(rows, fmt), on_click="ignore",
+                       file_name=f"disagreements-{a}-vs-{b}.{fmt}", icon=":material/download:")
 
 
 def _queue(state: data.DbState, result: dict[str, Any], a: str, b: str) -> None:

@@ -462,9 +462,17 @@ def test_filters_and_the_open_question_live_in_the_url(sample_db: Path) -> None:
 
 
 def test_the_selection_exports(sample_db: Path) -> None:
+    import data as app_data
+
     at = open_app()
     buttons = [b for b in at.get("download_button")]
     assert any("Export the selection" in b.proto.label for b in buttons)
+    # What the button's callable builds on a click: the full rows of the selection.
+    filters = browse.QuestionFilter(category=("Physics",))
+    lines = app_data.export_selection(str(sample_db), filters, "jsonl", 1000).decode().splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert len(rows) == count(sample_db, filters) and {r["category"] for r in rows} == {"Physics"}
+    assert {"id", "question", "answer", "options"} <= set(rows[0])
 
 
 def test_multiple_choice_options_on_their_own_lines_with_the_right_one_marked(
