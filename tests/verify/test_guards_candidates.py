@@ -66,3 +66,20 @@ def test_a_value_buried_in_filler_is_junk(seed):
 def test_english_and_names_are_not_filler():
     assert not mostly_non_words("The answer is 331 because the sum of the digits gives the remainder we need here", "331")
     assert not mostly_non_words("Sung by Sukhwinder Singh, Tanvi Shah, Mahalakshmi Iyer and Vijay Prakash in the film", "Tanvi Shah")
+
+
+def test_a_number_with_a_scale_of_its_own_is_not_the_reference():
+    for written in ("16 \\times 10^{3}", "16_000", "16e3"):
+        j = judge("How many are there?", "16", f"There are {written} of them")
+        assert j.verdict is not True, (written, j.reason)
+    assert judge("How many are there?", "16", "There are 16 of them.").verdict is True
+
+
+def test_a_second_candidate_after_the_final_answer_line():
+    j = judge("What is 6 x 7?", "42", "Final Answer: 42. It could also be 43.", "Integer")
+    assert j.verdict is False and j.rule == "hedge", j.reason
+
+
+def test_a_sibling_date_inside_listed_alternatives():
+    reference = "October 1976/August 15, 1971/1934"
+    assert judge("When?", reference, "October 1976/August 14, 1971/1934").verdict is not True

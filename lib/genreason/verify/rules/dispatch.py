@@ -39,7 +39,7 @@ from genreason.verify.rules.numeric_answers import (
 from genreason.verify.rules.structures import compare_lists, compare_matrices
 from genreason.verify.rules.text.booleans import parse_boolean
 from genreason.verify.rules.text.compare import compare_text, names_reference
-from genreason.verify.rules.text.words import STOPWORDS, may_hold, tokens
+from genreason.verify.rules.text.words import STOPWORDS, may_hold, split_alternatives, tokens
 
 
 # --------------------------------------------------------------------------- elements
@@ -96,10 +96,12 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
     `prose`: the answer is the last line of a response without an answer marker."""
     if squash_latex(answer) == squash_latex(ref.text):
         return answer
-    if "/" in ref.text and len(ref.text) >= 5 and ref.text in answer:
+    if "/" in ref.text and len(ref.text) >= 5:
         # The reference's alternatives written together ("1776/July 4, 1776") name one
         # answer: judge the rest of the answer around it as around its first alternative.
-        answer = answer.replace(ref.text, ref.text.split("/", 1)[0].strip())
+        whole, spaced = " ".join(ref.text.split()), " ".join(answer.split())
+        if whole in spaced:
+            answer = spaced.replace(whole, whole.split("/", 1)[0].strip())
     neg = read_negation(answer, short_words=PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
     # A reference that holds the negating words itself ("not guilty") is compared as it stands.
     if neg.status != "none" and not _cue_in_reference(neg.cue, ref.text):
@@ -137,9 +139,11 @@ def _mention_test(ref: Reference) -> Callable[[str], bool] | None:
         return lambda sentence: any(c.isdigit() for c in sentence)
     if ref.kind == "string":
         if "mention_words" not in ref.cache:
-            ref.cache["mention_words"] = {t for t in tokens(ref.text) if t not in STOPWORDS}
-        need = ref.cache["mention_words"]
-        return (lambda sentence: may_hold(sentence, need)) if need else None
+            # per alternative: a sentence naming any one of them ("1776/July 4, 1776")
+            alts = [{t for t in tokens(alt) if t not in STOPWORDS} for alt in split_alternatives(ref.text)]
+            ref.cache["mention_words"] = [need for need in alts if need]
+        needs = ref.cache["mention_words"]
+        return (lambda sentence: any(may_hold(sentence, need) for need in needs)) if needs else None
     return None
 
 
@@ -163,9 +167,12 @@ def compare_answer(ref: Reference, answer: str, context: str | None = None) -> O
     answer = guarded
     outcome = _dispatch_typed(ref, answer, context)
     distinctive = re.search(r"[A-Za-z]{3,}|\d{3,}", ref.text)  # not "x" or "3": those are everywhere
-    if outcome[0] is not True and context is not None and ref.declared is None and distinctive and ref.kind not in ("string", "choice", "boolean"):
+    structured = ref.kind in ("string", "choice", "boolean", "matrix", "list", "expression")
+    if outcome[0] is not True and context is not None and ref.declared is None and distinctive and not structured:
         # Untyped reference, prose response (no answer marker): open-domain QA answers name
-        # the reference in a sentence ("... released in theaters on June 22, 1984.").
+        # the reference in a sentence ("... released in theaters on June 22, 1984."). Not for
+        # matrices, lists and formulas: their text inside a response may be one candidate of
+        # several, which the hedge guards cannot read in LaTeX.
         verdict, why = compare_text(ref.text, context, question=ref.question)
         if verdict is True:
             return True, "string", why + " (whole response)", {"kind": "text"}

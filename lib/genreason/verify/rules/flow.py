@@ -19,6 +19,7 @@ from typing import Any
 from genreason.judging import NO_ANSWER, Item, Judgment
 from genreason.verify.extract import extract_answer, strip_thinking
 from genreason.verify.rules.dispatch import compare_answer
+from genreason.verify.rules.guards.hedges import second_candidate
 from genreason.verify.rules.guards.junk import junk_reason
 from genreason.verify.rules.guards.restatement import restates_question
 from genreason.verify.rules.kinds import Reference, parse_reference
@@ -66,6 +67,12 @@ def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | Non
         context = strip_thinking(item.response)[-4000:]
         if item.question and restates_question(context, item.question) and not _is_reference_text(context, ref.text):
             return False, "junk", "restates the question (whole response)", answer, detail
+    rest = getattr(ex, "rest", None)  # what the answer line says after the answer
+    if rest:
+        several = second_candidate(f"{answer}. {rest}", lambda item: compare_answer(ref, item)[0] is True)
+        if several is not None:
+            detail["answer"] = {"kind": "several", "items": list(several.items)}
+            return False, "hedge", several.reason + " (on the answer line)", answer, detail
     verdict, rule, reason, parse = compare_answer(ref, answer, context)
     detail["answer"] = parse
     return verdict, rule, reason, answer, detail

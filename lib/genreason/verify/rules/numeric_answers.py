@@ -73,7 +73,9 @@ def answer_number(answer: str) -> tuple[Number | None, str]:
     if parts is not None:
         n = parse_number(parts[0])
         product = re.fullmatch(r"\s*(?:[a-zA-Z]|\\pi|π)\s*", parts[1])  # "100e", "2\pi": a product
-        if n is not None and not product and (not parts[1] or not re.match(r"^[-+*/^(!\\0-9]", parts[1])):
+        # not "4.1e-08e5", "16_000", "212, it was opened, 150": a scale or a list follows
+        follows = re.match(r"^(?:[-+*/^(!\\0-9,;_]|[eE][-+]?\d)", parts[1]) if parts[1] else None
+        if n is not None and not product and not follows:
             return n, "leading number" + (f" (followed by {parts[1][:20]!r})" if parts[1] else "")
     if not _PROSE_WORDS.search(s) and re.search(r"[-+*/^]|\\|\d[a-zA-Z]|\b(?:e|pi)\b", s):
         n = number_from_sympy(s)  # "e - 1", "100e", "\\frac{\\pi}{4}"

@@ -14,9 +14,11 @@ from genreason.verify.rules.guards.hedges import offers_several, split_items
 from genreason.verify.rules.text.parts import (
     different_numeral,
     extended_by_numeral,
+    holds_sibling,
     inserted_name_word,
     judge_part,
     middle_names_optional,
+    scaled_number,
 )
 from genreason.verify.rules.text.words import (
     ARTICLES,
@@ -60,7 +62,7 @@ def names_reference(reference: str, item: str) -> bool:
     n = normalize(item)
     if not n:
         return False
-    if any((different_numeral(item, alt) or (None,))[0] is False for alt in split_alternatives(reference)):
+    if any(holds_sibling(item, alt) for alt in split_alternatives(reference)):
         return False  # "July 3, 1776" is not "July 4, 1776", though it holds "1776"
     for alt in split_alternatives(reference):
         if n in {normalize(x) for x in [alt, *split_items(alt)]}:
@@ -129,6 +131,9 @@ def compare_text(
             parts.append(sibling)
             continue
         contained = _contained(alt, a_tok, r_tok, r_content, question)
+        if contained is not None and scaled_number(answer, alt):
+            parts.append((False, f"writes {alt!r} with a scale or notation of its own"))
+            continue
         if contained is not None and extended_by_numeral(answer, alt):
             parts.append((None, f"writes {alt!r} followed by a numeral of its own: may name another"))
             continue

@@ -57,6 +57,10 @@ HONORIFICS = {
 # Lowercase particles inside personal names ("Leonardo da Vinci", "Ludwig van Beethoven").
 NAME_PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "al", "bin", "ibn", "y", "dos", "das"}
 _JUNIOR = {"jr", "sr", "junior", "senior"}
+_NEGATOR = re.compile(r"\b(?:not|no|never|nor|neither|isn't|wasn't|incorrect|wrong)\b", re.IGNORECASE)
+# A number written with a scale or in another notation right after it ("16 \times 10^{3}",
+# "16_000", "212.0e5", "16^2"): not the reference's number.
+_SCALED = re.compile(r"\s*(?:\\times|×|\*|x|\\cdot|·)\s*10\s*\^|_\d|[eE][-+]?\d|\s*\^|\s*(?:thousand|million|billion|trillion)\b", re.IGNORECASE)
 # A surname below this Zipf value (about 10 per million words) with its given name is taken to
 # name one person ("hawes" 2.8, "edison" 3.6); frequent surnames are shared by many notable
 # people, often of one family ("adams" 4.25, "kennedy" 4.3, "bush" 4.5, "williams" 4.7).
@@ -156,6 +160,21 @@ def different_numeral(answer: str, alt: str) -> Verdict | None:
     return None
 
 
+def holds_sibling(text: str, alt: str) -> bool:
+    """Whether `text` holds the reference alternative `alt` with a numeral changed somewhere
+    ("August 14, 1971/1934" holds a sibling of "August 15, 1971")."""
+    r = [w.token for w in content_words(alt)]
+    if len(r) < 2 or not any(is_numeral(t) for t in r):
+        return False
+    a = [w.token for w in content_words(text)]
+    for i in range(len(a) - len(r) + 1):
+        window = a[i : i + len(r)]
+        diffs = [(x, y) for x, y in zip(window, r, strict=True) if x != y]
+        if diffs and all(is_numeral(x) and is_numeral(y) and numeral_value(x) != numeral_value(y) for x, y in diffs):
+            return True
+    return False
+
+
 def middle_names_optional(alt: str, question: str) -> bool:
     """Whether middle names of the personal name `alt` may be left out or added: a question
     about a person and a rare surname (see module docstring)."""
@@ -188,6 +207,20 @@ def extended_by_numeral(answer: str, alt: str) -> bool:
 # after ("Apollo 11 mission"); not a citation mark ("John Hurt 1"), a score ("Titans 35-12")
 # or a chapter and verse ("Exodus 20:1-17").
 _NUMERAL_AFTER = re.compile(r"[ \t]+(?:(?:[IVXLCDM]{2,}|[VXLCDM])\b|I\b(?![ \t]+[a-z])|\d+(?=[ \t]+[a-z]))")
+
+
+def scaled_number(answer: str, alt: str) -> bool:
+    """Whether the numeric reference `alt` appears in the answer only with a scale or notation
+    of its own after it ("16 \\times 10^{3}", "16_000" for "16")."""
+    number = alt.strip()
+    if not re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", number):
+        return False
+    found = False
+    for m in re.finditer(rf"(?<![\w.]){re.escape(number)}(?![\d])", answer):
+        if not _SCALED.match(answer, m.end()):
+            return False  # written plainly somewhere
+        found = True
+    return found
 
 
 def inserted_name_word(answer: str, alt: str, question: str = "") -> str | None:
@@ -228,6 +261,8 @@ def judge_part(answer: str, alt: str, question: str) -> Verdict | None:
     r_set = {w.token for w in r}
     if not a or not a < r_set:
         return None
+    if _NEGATOR.search(answer) and not _NEGATOR.search(alt):
+        return None, f"a part of {alt!r} in a negated answer"
     sides = re.split(r"\s+or\s+", alt)
     if len(sides) == 2 and any(a == {w.token for w in content_words(side)} for side in sides):
         # "hit points or health points": the reference names one thing two ways
