@@ -84,6 +84,35 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def load_before(paths: list[Path]) -> dict[str, dict[str, dict[str, Any]]]:
+    """set -> attack -> by_attack row, merged from earlier runs' JSON (later files win)."""
+    merged: dict[str, dict[str, dict[str, Any]]] = {}
+    for path in paths:
+        for name, report in json.loads(path.read_text(encoding="utf-8")).items():
+            for row in report["by_attack"]:
+                merged.setdefault(name, {})[row["attack"]] = row
+    return merged
+
+
+def render_before_after(results: dict[str, Any], before: dict[str, dict[str, dict[str, Any]]], note: str) -> list[str]:
+    sets = list(results)
+    attacks = [a for a in (*ATTACKS, *FAMILIES) if any(a in before.get(s, {}) for s in sets)]
+    lines = ["", "## Before -> after: accepted rate per attack and set", "", note, "",
+             "| attack | " + " | ".join(sets) + " |", "| --- | " + " | ".join("---" for _ in sets) + " |"]
+    for attack in attacks:
+        cells = []
+        for s in sets:
+            old = before.get(s, {}).get(attack)
+            new = next((r for r in results[s]["by_attack"] if r["attack"] == attack), None)
+            if not old or not new:
+                cells.append("-")
+                continue
+            flag = " **!**" if new["fp_rate"] > TARGET else ""
+            cells.append(f"{_pct(old['false_positives'], old['n'])} -> {_pct(new['false_positives'], new['n'])}{flag}")
+        lines.append(f"| {attack} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def render(results: dict[str, Any], command: str, commit: str) -> str:
     sets = list(results)
     attacks = [a for a in (*ATTACKS, *FAMILIES) if any(r["attack"] == a for s in sets for r in results[s]["by_attack"])]
@@ -156,12 +185,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=None, help="rule-verifier worker processes")
     ap.add_argument("--timeout", type=float, default=5.0, help="rule-verifier seconds per item")
     ap.add_argument("--out", type=Path, help="markdown report (JSON written beside it)")
+    ap.add_argument("--before", type=Path, nargs="*", help="JSON of earlier runs to compare with (merged)")
+    ap.add_argument("--before-note", default="", help="what the earlier runs were (commit, command)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     command = ".venv/bin/python bench/bench_probe.py " + " ".join(sys.argv[1:] if argv is None else argv)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     results = run(args)
     report = render(results, command, commit)
+    if args.before:
+        report += "\n".join(render_before_after(results, load_before(args.before), args.before_note)) + "\n"
     print(report)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

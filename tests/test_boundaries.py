@@ -5,6 +5,7 @@ no imports go round in a cycle."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import subprocess
 import sys
@@ -88,6 +89,7 @@ def _imports(path: Path, modules: dict[str, Path], *, lazy: bool) -> set[str]:
     return {m for m in found if m in modules}
 
 
+@functools.cache
 def _graph(*, lazy: bool) -> dict[str, set[str]]:
     modules = _modules()
     return {name: _imports(path, modules, lazy=lazy) - {name} for name, path in modules.items()}
