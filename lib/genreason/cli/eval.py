@@ -131,68 +131,83 @@ def _print(args: argparse.Namespace, run: dict[str, Any], agreement: dict[str, A
         print(render_summary(run, agreement))
 
 
+def _config(args: argparse.Namespace) -> dict[str, Any]:
+    """`eval run`'s options as EvalConfig fields."""
+    options = {k: v for k, v in (("base_url", args.base_url), ("device", args.device)) if v}
+    return {"benchmark": args.benchmark, "backend": args.backend, "model": args.model, "protocol": args.protocol,
+            "judge": args.judge, "data": args.data, "limit": args.limit, "seed": args.seed,
+            "max_new_tokens": args.max_new_tokens, "samples": args.samples, "temperature": args.temperature,
+            "fewshot_file": args.fewshot, "batch_size": args.batch_size, "backend_options": options}
+
+
+def _generate(args: argparse.Namespace) -> Any:
+    """`eval run`: inline (the result), or as a background job (None, after saying which)."""
+    from genreason.evaluate.runner import EvalConfig, run_evaluation
+
+    if args.job:
+        from genreason.jobs import start_job
+
+        job = start_job(args.db, "eval", {"eval": _config(args)})
+        print(f"started job {job.id} in {job.run_dir} (genreason jobs logs {job.id})")
+        return None
+
+    def progress(done: int, total: int) -> None:
+        print(f"generated {done}/{total} questions", file=sys.stderr, flush=True)
+
+    return run_evaluation(EvalConfig(**_config(args)), on_progress=progress)
+
+
+def _rescore(args: argparse.Namespace) -> Any:
+    from genreason.evaluate.runner import rescore
+
+    where = dict(w.split("=", 1) for w in args.where if "=" in w)
+    if len(where) != len(args.where):
+        raise ValueError("--where takes FIELD=VALUE")
+    return rescore(args.benchmark, args.inputs, judge=args.judge, protocol=args.protocol, data=args.data,
+                   model=args.model, seed=args.seed, where=where or None)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from genreason import store
+    from genreason.store.evals import list_eval_runs
+
+    with store.connect(args.db, read_only=True) as con:
+        runs = list_eval_runs(con, benchmark=args.benchmark)
+    if args.json:
+        print(json.dumps(runs, default=str, indent=1))
+        return 0
+    for r in runs:
+        print(f"{r['id']}  {r['benchmark']:<10} {_pct(r['accuracy']):>6}%  n={r['questions']:<6} "
+              f"{r['mode']:<8} protocol={r['protocol']}  judge={r['judge']}  model={r['model']}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from genreason import store
+    from genreason.store.evals import eval_run
+
+    with store.connect(args.db, read_only=True) as con:
+        found = eval_run(con, args.run_id)
+    if found is None:
+        print(f"no evaluation run {args.run_id!r}", file=sys.stderr)
+        return 1
+    _print(args, found, None)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from genreason import store
 
     try:
-        if args.action == "run":
-            from genreason.evaluate.runner import EvalConfig, run_evaluation
-
-            options = {k: v for k, v in (("base_url", args.base_url), ("device", args.device)) if v}
-            if args.job:
-                from genreason.jobs import start_job
-
-                job = start_job(args.db, "eval", {"eval": {
-                    "benchmark": args.benchmark, "backend": args.backend, "model": args.model,
-                    "protocol": args.protocol, "judge": args.judge, "data": args.data, "limit": args.limit,
-                    "seed": args.seed, "max_new_tokens": args.max_new_tokens, "samples": args.samples,
-                    "temperature": args.temperature, "fewshot_file": args.fewshot, "batch_size": args.batch_size,
-                    "backend_options": options}})
-                print(f"started job {job.id} in {job.run_dir} (genreason jobs logs {job.id})")
-                return 0
-            config = EvalConfig(
-                benchmark=args.benchmark, backend=args.backend, model=args.model, protocol=args.protocol,
-                judge=args.judge, data=args.data, limit=args.limit, seed=args.seed, max_new_tokens=args.max_new_tokens,
-                samples=args.samples, temperature=args.temperature, fewshot_file=args.fewshot,
-                batch_size=args.batch_size, backend_options=options,
-            )
-            def progress(done: int, total: int) -> None:
-                print(f"generated {done}/{total} questions", file=sys.stderr, flush=True)
-
-            result = run_evaluation(config, on_progress=progress)
-        elif args.action == "rescore":
-            from genreason.evaluate.runner import rescore
-
-            where = dict(w.split("=", 1) for w in args.where if "=" in w)
-            if len(where) != len(args.where):
-                raise ValueError("--where takes FIELD=VALUE")
-            result = rescore(args.benchmark, args.inputs, judge=args.judge, protocol=args.protocol, data=args.data,
-                             model=args.model, seed=args.seed, where=where or None)
-        elif args.action == "list":
-            from genreason.store.evals import list_eval_runs
-
-            with store.connect(args.db, read_only=True) as con:
-                runs = list_eval_runs(con, benchmark=args.benchmark)
-            if args.json:
-                print(json.dumps(runs, default=str, indent=1))
-            for r in [] if args.json else runs:
-                print(f"{r['id']}  {r['benchmark']:<10} {_pct(r['accuracy']):>6}%  n={r['questions']:<6} "
-                      f"{r['mode']:<8} protocol={r['protocol']}  judge={r['judge']}  model={r['model']}")
+        if args.action in ("list", "show"):
+            return _list(args) if args.action == "list" else _show(args)
+        result = _generate(args) if args.action == "run" else _rescore(args)
+        if result is None:  # started as a job
             return 0
-        else:
-            from genreason.store.evals import eval_run
-
-            with store.connect(args.db, read_only=True) as con:
-                found = eval_run(con, args.run_id)
-            if found is None:
-                print(f"no evaluation run {args.run_id!r}", file=sys.stderr)
-                return 1
-            _print(args, found, None)
-            return 0
+        if not args.no_store:
+            _store(args, result)
     except (BenchmarkFileError, ValueError, store.StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    if not args.no_store:
-        _store(args, result)
     _print(args, result.run, result.agreement)
     return 0

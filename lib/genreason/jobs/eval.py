@@ -100,7 +100,7 @@ def run(ctx: JobContext) -> dict[str, Any] | None:
     rows = _done_rows(out_path)
     have = {r.question_id for r in rows}
     todo = [q for q in questions if q.id not in have]
-    ctx.progress(done=len(questions) - len(todo), total=len(questions), step="generating")
+    ctx.progress(done=len(questions) - len(todo), total=len(questions), phase="generating")
     t0 = time.perf_counter()
     if todo:
         backend = make_backend(config.backend, config.model, **config.backend_options)
@@ -116,10 +116,10 @@ def run(ctx: JobContext) -> dict[str, Any] | None:
                 out.flush()
                 rows += new
                 ctx.progress(done=len(questions) - len(todo) + start + len(batch), total=len(questions))
-    ctx.progress(step="scoring")
+    ctx.progress(phase="scoring")
     result = result_from_rows(config, questions, rows, time.perf_counter() - t0, run_id=f"eval-{ctx.job_id}")
     with store.connect(ctx.db) as con:
         run_id = save_result(con, result, job_id=ctx.job_id)
     log.info("eval job %s: %s accuracy %.4f over %d outputs", ctx.job_id, config.benchmark,
              result.summary["accuracy"], len(rows))
-    return {"eval_run": run_id, "accuracy": result.summary["accuracy"], "step": "done"}
+    return {"eval_run": run_id, "accuracy": result.summary["accuracy"], "phase": "stored"}
