@@ -106,8 +106,10 @@ def _job_row(db: str, job: dict[str, Any]) -> None:
     what = cfg.get("preset") or cfg.get("run_name") or ""
     with st.container(border=True, key=f"job_{job['id']}"):
         head = st.columns([6, 1, 1], vertical_alignment="center")
+        eta = f" · ETA {_eta(p.get('eta_s'))}" if job["state"] in ACTIVE else ""
+        started = f"{job['started_at']:%Y-%m-%d %H:%M:%S}" if job["started_at"] else "-"
         head[0].markdown(f"`{job['id']}` · {job['kind']} {what} · **{job['state']}** · "
-                         f"started {job['started_at'] or '-'} · ETA {_eta(p.get('eta_s'))}")
+                         f"started {started}{eta}")
         if job["state"] in ACTIVE:
             head[1].button("Stop", key=f"stop_{job['id']}", on_click=_stop, args=(db, job["id"]))
         elif job["state"] in ("stopped", "failed", "lost"):
