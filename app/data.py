@@ -129,7 +129,10 @@ def pair_version(db: str, judge_a: str, judge_b: str) -> str:
         return stats.judges_version(con, [judge_a, judge_b])
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+# cache_resource, not cache_data: the uncapped disagreement list can be tens of thousands of rows
+# with their texts, and cache_data would copy (pickle) it on every rerun. Pages only read it.
+# (No connection is cached: the key is the pair's judgment version, the value plain data.)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def comparison(db: str, pair_key: str, judge_a: str, judge_b: str) -> dict[str, Any]:
     """Metrics, matrix, breakdowns, chart rows per group and every disagreement (no cap).
 

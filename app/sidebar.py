@@ -74,6 +74,7 @@ def render() -> None:
             _key_notice(st.session_state.get("base_url") or "")
         if st.button("Reload data", help="Drop cached query results and read the store again"):
             st.cache_data.clear()
+            data.comparison.clear()
 
 
 def _load_settings() -> None:
