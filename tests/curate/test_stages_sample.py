@@ -114,3 +114,30 @@ def test_judge_stage_resumes_from_its_folder(sample_db, tmp_path):
         n = con.execute("SELECT count(*) FROM judgments WHERE judge = 'rule'").fetchone()[0]
         total = con.execute("SELECT count(*) FROM candidates").fetchone()[0]
     assert rest.counts["processed"] == total - 200 and n == total
+
+
+def test_a_changed_question_is_decided_again(sample_db):
+    from genreason.curate.difficulty import DifficultyConfig, DifficultyStage
+
+    first = run_stage(DifficultyStage(DifficultyConfig()), db=sample_db, progress=False)
+    with store.connect(sample_db) as con:
+        qid = con.execute("SELECT id FROM questions WHERE category = 'Mathematics' AND difficulty = "
+                          "'Primary School' ORDER BY id LIMIT 1").fetchone()[0]
+        con.execute("UPDATE questions SET difficulty = 'University' WHERE id = ?", [qid])  # re-annotated
+    again = run_stage(DifficultyStage(DifficultyConfig()), db=sample_db, progress=False)
+    assert again.counts["processed"] == 1 and again.counts["skipped"] == first.counts["in"] - 1
+    assert qid in again.kept_ids and qid not in first.kept_ids
+
+
+def test_annotate_rerun_is_not_fooled_by_the_labels_it_wrote(tmp_path):
+    from genreason.curate.annotate import AnnotateConfig, AnnotateStage
+
+    src = tmp_path / "q.jsonl"
+    src.write_text(json.dumps({"id": "a", "question": "What is 6 * 7?", "answer": "42"}))
+    db = tmp_path / "s.duckdb"
+    from genreason.ingest import IngestConfig, stage_inputs, write_staged
+
+    with store.connect(db) as con:
+        write_staged(con, stage_inputs([src], IngestConfig(format="webinstruct", progress=False)))
+    assert run_stage(AnnotateStage(AnnotateConfig()), db=db, progress=False).counts["processed"] == 1
+    assert run_stage(AnnotateStage(AnnotateConfig()), db=db, progress=False).counts["processed"] == 0

@@ -98,6 +98,10 @@ class AnnotateStage(BaseStage):
     """Label questions; see the module docstring."""
 
     name = "annotate"
+    # It writes the labels it reads: a rerun compares only what it annotates from, so its own
+    # labels do not make a question look changed (and the stored labels a question had are kept
+    # in each decision's evidence).
+    row_fields = ("question", "answer", "options")
 
     def __init__(self, config: AnnotateConfig, backend: Any = None) -> None:
         super().__init__(config)

@@ -4,9 +4,11 @@
     results = run_pipeline([AnnotateStage(...), DifficultyStage(...)], db=db)
 
 How a run goes (the storage rules of DESIGN.md):
-1. Input rows: the caller's, or `stage.select(con)` over one short read-only connection.
-2. Rows a finished run of the same stage and config (same `config_hash`) already decided are
-   skipped (their earlier decisions still count in this run's funnel); `redo=True` does them again.
+1. Input rows: the caller's, or `stage.select(con)` over one short connection.
+2. Rows a finished run of the same stage and config (same `config_hash`) already decided, with
+   the same content (`row_hash`, kept in each decision), are skipped: their earlier decisions
+   still count in this run's funnel. `redo=True` does them again; a row whose question or
+   labels changed since is decided again.
 3. The run folder `<db folder>/runs/stages/<run id>/` gets `run.json` (stage, config, hash,
    status), `progress.json` (rewritten atomically after every batch, read by the app) and
    `outcomes.jsonl`: one line per decided row, appended and flushed after every batch. No
@@ -19,6 +21,7 @@ How a run goes (the storage rules of DESIGN.md):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -190,7 +193,12 @@ def run_stage(
         done_elsewhere: set[str] = set()
         if not redo:
             if stage.records_decisions:
-                skipped = _earlier_decisions(con, stage.name, digest, ids)
+                # A row counts as done only if it is the same row: a question whose text or
+                # labels changed since (re-ingested, annotated) is decided again.
+                fields = getattr(stage, "row_fields", None)  # what the stage reads, if not all
+                hashes = {str(r["id"]): row_hash(r, fields) for r in rows}
+                skipped = {k: v for k, v in _earlier_decisions(con, stage.name, digest, ids).items()
+                           if v[2].get("row_hash") in (None, hashes[k])}
             custom = getattr(stage, "done_ids", None)
             found = custom(con, digest) if callable(custom) else None
             done_elsewhere = (set(found or ()) & set(ids)) - set(skipped)
@@ -275,7 +283,7 @@ def run_stage(
     report("saving")
     ordered = [outcomes[i] for i in ids if i in outcomes]
     _store(stage, ordered, db=db, run_id=run_id, record=record, status=status, started_at=started_at,
-           seconds=seconds, counts=counts)
+           seconds=seconds, counts=counts, rows={str(r["id"]): r for r in rows})
     meta.update(status=status, seconds=seconds)
     write_json_atomic(folder / "run.json", meta)
     report(status)
@@ -295,7 +303,8 @@ def run_stage(
 
 
 def _store(stage: Stage, ordered: Sequence[Outcome], *, db: Any, run_id: str, record: dict[str, Any],
-           status: str, started_at: datetime, seconds: float, counts: dict[str, Any]) -> None:
+           status: str, started_at: datetime, seconds: float, counts: dict[str, Any],
+           rows: dict[str, Row] | None = None) -> None:
     """The one write transaction of a stage run: its rows, decisions and stage_runs row."""
     with store.connect(db) as con:
         already = con.execute("SELECT status FROM stage_runs WHERE id = ?", [run_id]).fetchone()
@@ -307,7 +316,9 @@ def _store(stage: Stage, ordered: Sequence[Outcome], *, db: Any, run_id: str, re
             con.execute("DELETE FROM decisions WHERE run_id = ?", [run_id])
             if stage.records_decisions:
                 store.add_decisions(con, run_id, stage.name, [
-                    (o.row_id, bool(o.kept), o.reason, _detail(o)) for o in ordered if o.kept is not None])
+                    (o.row_id, bool(o.kept), o.reason, _detail(o, (rows or {}).get(o.row_id),
+                                                             getattr(stage, "row_fields", None)))
+                    for o in ordered if o.kept is not None])
             store.record_run(con, run_id, stage.name, config=record, status=status,
                              started_at=started_at, seconds=seconds, counts=counts)
 
@@ -325,8 +336,17 @@ def store_outcomes(stage: Stage, outcomes: Sequence[Outcome], *, db: str | os.Pa
     return run_id
 
 
-def _detail(outcome: Outcome) -> dict[str, Any]:
+def row_hash(row: Row, fields: Sequence[str] | None = None) -> str:
+    """A short hash of an input row's content, or of `fields` of it (decisions record it)."""
+    part = row if fields is None else {f: row.get(f) for f in fields}
+    blob = json.dumps(part, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha1(blob.encode()).hexdigest()[:16]
+
+
+def _detail(outcome: Outcome, row: Row | None = None, fields: Sequence[str] | None = None) -> dict[str, Any]:
     detail = dict(outcome.evidence)
+    if row is not None:
+        detail["row_hash"] = row_hash(row, fields)
     if outcome.outputs is not None:
         detail["outputs"] = outcome.outputs
     return detail
