@@ -94,3 +94,16 @@ def test_a_job_started_by_another_process_is_found_stopped_and_resumed(db_path: 
         jobs.resume_job(db_path, job_id)
     os.kill(resumed.pid, signal.SIGKILL)
     assert wait_for(db_path, job_id, ("failed",))["error"].count("flux capacitor") == 2
+
+
+@pytest.mark.slow
+def test_a_kind_that_raises_is_failed_with_its_message_and_the_traceback_from_its_log(db_path: Path,
+                                                                                       tmp_path: Path) -> None:
+    # A GRPO job whose questions file does not exist fails inside its runner.
+    job = jobs.start_job(db_path, "grpo", {"preset": "tiny-cpu", "model": str(tmp_path),
+                                            "questions_file": str(tmp_path / "missing.jsonl")})
+    failed = wait_for(db_path, job.id, ("failed", "done", "stopped"), timeout_s=120)
+    assert failed["state"] == "failed"
+    assert failed["error"].startswith("ValueError: questions file") and "does not exist" in failed["error"]
+    assert "--- log tail:" in failed["error"] and "Traceback" in failed["error"]
+    assert "Traceback" in failed["progress"]["log_tail"]

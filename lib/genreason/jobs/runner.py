@@ -327,9 +327,11 @@ def run_job(run_dir: str | os.PathLike[str]) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         message = f"{type(exc).__name__}: {exc}"
-        write_progress(run_dir, status="failed", error=message, log_tail=log_tail(run_dir))
+        tail = log_tail(run_dir, 20)  # the traceback just logged, and what led to it
+        write_progress(run_dir, status="failed", error=message, log_tail=tail)
         try:
-            set_job(db, job_id, status="failed", error=message[:4000], finished=True)
+            set_job(db, job_id, status="failed", error=f"{message[:2000]}\n--- log tail:\n{tail[-2000:]}",
+                    finished=True)
         except store.StoreError:
             log.exception("could not record the failure of job %s", job_id)
         return 1

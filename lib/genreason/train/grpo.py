@@ -101,9 +101,10 @@ def train_grpo(
     out.mkdir(parents=True, exist_ok=True)
     (out / "completions").mkdir(exist_ok=True)  # TRL writes its parquet tables here
     (out / "grpo_config.json").write_text(json.dumps(cfg.to_dict(), indent=1, default=str))
-    tokenizer = AutoTokenizer.from_pretrained(cfg.model)
+    # The data first: a missing snapshot or file is named before a model is loaded.
     questions = load_questions(snapshot=cfg.snapshot, questions_file=cfg.questions_file, db=cfg.db,
                                limit=cfg.limit_questions)
+    tokenizer = AutoTokenizer.from_pretrained(cfg.model)
     rows, dropped = build_prompt_rows(questions, tokenizer, cfg.max_prompt_tokens)
     with (out / "dropped_prompts.jsonl").open("w") as f:
         f.writelines(json.dumps(d) + "\n" for d in dropped)
