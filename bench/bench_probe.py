@@ -78,7 +78,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             seconds = time.perf_counter() - started
             logging.warning("%s: %d questions, %d cases, %d accepted, %.0f s", name, report.questions,
                             report.cases, report.false_positives, seconds)
-            results[name] = report.to_dict() | {"seconds": round(seconds, 1)}
+            data = report.to_dict()
+            for example in data["examples"]:  # keep the committed JSON small
+                for key, value in example.items():
+                    if isinstance(value, str) and len(value) > 300:
+                        example[key] = value[:300] + "..."
+            results[name] = data | {"seconds": round(seconds, 1)}
     finally:
         verifier.close()
     return results
