@@ -168,6 +168,18 @@ def render(results: dict[str, Any], command: str, commit: str) -> str:
                 flag = " **!**" if n and fp / n > TARGET else ""
                 lines.append(f"| {a} | {kind} | {n} | {fp} | {_pct(fp, n)}{flag} | {und} |")
 
+    lines += ["", "## Over the target, per set, generated family and answer type", "",
+              "Every (set, family, answer type) cell with more than 0.5% accepted (all cells are in the JSON).", ""]
+    over = 0
+    for s in sets:
+        for r in results[s]["by_attack_type"]:
+            if r["attack"] in FAMILIES and r["fp_rate"] > TARGET:
+                over += 1
+                lines.append(f"- {s} / {r['attack']} / {r['answer_type']}: {_pct(r['false_positives'], r['n'])} "
+                             f"({r['false_positives']}/{r['n']}, undecided {r['undecided']})")
+    if not over:
+        lines.append("None.")
+
     lines += ["", "## Examples of accepted attacks (up to 2 per family and set)", ""]
     for s in sets:
         shown: dict[str, int] = {}
