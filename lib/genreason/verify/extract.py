@@ -87,7 +87,7 @@ _ANSWER_LINE = re.compile(
     r"(?:^|\n)[ \t>#*_]*(?:\*\*)?(?:answer|ans\.?|####|A)(?:\*\*)?\s*[:：]\s*(?:\*\*)?[ \t]*(?P<ans>[^\n]*)",
     re.IGNORECASE,
 )
-_HASHES = re.compile(r"####[ \t]*(?P<ans>[^\n]*)")
+_HASHES = re.compile(r"(?<!#)####(?!#)[ \t]*(?P<ans>[^\n]*)")  # GSM8K's "#### 18", not a run of #s
 
 # Choice letters written as a conclusion, e.g. "the correct option is (B)", "option B is correct".
 _LETTER = r"\(?\[?(?P<letter>[A-J])\]?\)?"
