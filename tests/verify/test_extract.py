@@ -178,8 +178,11 @@ def test_the_last_statement_wins_over_an_earlier_box_or_marker() -> None:
 
 
 def test_what_follows_the_answer_sentence_is_kept_aside() -> None:
-    got = extract_answer("Final Answer: 18. It could also be 19.")
-    assert (got.answer, got.rest) == ("18", "It could also be 19")
+    got = extract_answer("The answer is (H). The stimulation of the brain is the cause.")
+    assert (got.answer, got.rest) == ("(H)", "The stimulation of the brain is the cause")
+    # a second value of the same kind after the answer: the line is one answer, judged whole
+    assert extract_answer("Final Answer: 18. It could also be 19.").answer == "18. It could also be 19"
+    assert extract_answer("The answer is (B). But (C) is also possible.").rest == ""
     # a long first sentence is a statement, not an answer and its explanation
     long = "The answer is One afternoon, the defendant noticed the victim riding his racing bike in the park. Later he left."
     assert extract_answer(long).rest == ""

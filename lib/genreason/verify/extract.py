@@ -203,9 +203,22 @@ def _closing_sentence(answer: str) -> tuple[str, str]:
     answer = _HOPE.sub("", answer)  # the Minerva format's closing words
     # "The answer is (H). The stimulation of ...": the answer ends with its sentence
     parts = _SENTENCE_END.split(answer, maxsplit=1)
-    if len(parts) == 2 and len(parts[0].split()) <= MAX_ANSWER_SENTENCE_WORDS:
+    if len(parts) == 2 and len(parts[0].split()) <= MAX_ANSWER_SENTENCE_WORDS and not _offers_another(parts[0], parts[1]):
         return clean_answer(parts[0]), parts[1].strip()
     return clean_answer(answer), ""
+
+
+_OPTION_LETTER = re.compile(r"(?:^|[\s(\[])\(?[A-J]\)(?=[\s.,;:]|$)|\boption\s+[A-J]\b|\b[A-J]\s+(?:is|was)\b")
+
+
+def _offers_another(answer: str, rest: str) -> bool:
+    """Whether the sentences after a short answer hold a value of the same kind (a number after
+    a number, an option letter after a letter): "18. It could also be 19." is then one answer
+    line, not "18" with a remark, and the judge sees all of it."""
+    if re.search(r"\d", answer) and re.search(r"\d", rest):
+        return True
+    core = answer.strip().strip("()[]*. ")
+    return len(core) == 1 and core.upper() in "ABCDEFGHIJ" and _OPTION_LETTER.search(rest) is not None
 
 
 # A final line that is an answer written in a form models use, not prose: "(C)", "C)", "**C**",
