@@ -111,3 +111,15 @@ def test_bbeh_judge_reads_the_boxed_answer() -> None:
 def test_outputs_for_unknown_questions_are_refused() -> None:
     with pytest.raises(ValueError, match="not in the benchmark"):
         score_outputs([PLANETS], [("t:404", 0, "\\boxed{B}")], "choice")
+
+
+def test_bare_letters_give_the_rule_verifiers_verdict(verifier) -> None:
+    """The bare-letter shortcut must agree with the rule verifier on the same outputs."""
+    from genreason.judging import Item
+
+    outputs = ["So \\boxed{B}", "The answer is (A).", "**Answer: D**", "\\boxed{(B)}.", "I choose option C"]
+    shortcut = score_outputs([PLANETS], [(PLANETS.id, i, o) for i, o in enumerate(outputs)], "choice",
+                             verifier=verifier)
+    items = [Item(PLANETS.question, PLANETS.answer, o, PLANETS.answer_type, PLANETS.options) for o in outputs]
+    assert [s.verdict for s in shortcut] == [j.verdict is True for j in verifier.verify_batch(items)]
+    assert [s.verdict for s in shortcut] == [True, False, False, True, False]

@@ -125,6 +125,22 @@ def _marked(q: BenchQuestion, sample: int, output: str) -> Scored | None:
                   f"'the answer is {text}': chose {letter}, reference {q.answer}", letter)
 
 
+def _bare_letter(q: BenchQuestion, sample: int, output: str) -> Scored | None:
+    """The verdict when the extracted answer is a bare option letter ("B", "(B)", "\\boxed{B}"):
+    the rule verifier would compare just that letter, so it is compared here without a round
+    trip to its workers (guards for negations and hedges have no words to read in one letter)."""
+    ex = extract_answer(output)
+    if ex.answer is None:
+        return None
+    m = _LETTER_ONLY.fullmatch(ex.answer.replace("**", "").strip().rstrip(".").strip())
+    if m is None or m.group("letter") not in LETTERS[: len(q.options or ())]:
+        return None
+    letter = m.group("letter")
+    ok = letter == q.answer
+    return Scored(q.id, sample, ex.answer, ok, "correct" if ok else "wrong", f"choice:{ex.method}",
+                  f"chose {letter}, reference {q.answer}", letter)
+
+
 def _choice(q: BenchQuestion, sample: int, output: str, j: Judgment, harness: bool) -> Scored:
     scored = _from_judgment(q, sample, j)
     if harness and scored.status in ("no_answer", "undecided"):
@@ -251,11 +267,14 @@ def score_outputs(
         raise ValueError(f"judge {judge!r} needs multiple-choice questions with options")
     is_choice = judge.startswith("choice")
     done: dict[int, Scored] = {}
-    if is_choice and answer_marker == "answer_is":  # the format the prompt asked for comes first
+    if is_choice:
         for i, (qid, s, out) in enumerate(outputs):
-            marked = _marked(by_id[qid], s, out if isinstance(out, str) else "")
-            if marked is not None:
-                done[i] = marked
+            text = out if isinstance(out, str) else ""
+            # The format the prompt asked for comes first; then a bare letter needs no verifier.
+            found = _marked(by_id[qid], s, text) if answer_marker == "answer_is" else None
+            found = found or _bare_letter(by_id[qid], s, text)
+            if found is not None:
+                done[i] = found
     todo = [i for i in range(len(outputs)) if i not in done]
     items = [
         Item(question=q.question, reference=q.answer, response=out if isinstance(out, str) else "",
