@@ -79,3 +79,18 @@ def test_a_trained_verifier_is_registered_loads_as_a_model_verifier_and_is_compa
     assert stored == result["held_out_examples"] == compared.metrics["n"]
     verifier = build_trained_verifier(cfg, result["model"])
     assert verifier.name == "model:tiny-sft" and verifier.describe()["model"] == result["model"]
+
+
+def test_a_verifier_sft_job_with_bad_settings_is_refused_before_it_is_recorded(db_path: Path) -> None:
+    from genreason import jobs
+    from genreason.jobs.verifier_sft import start_verifier_sft_job
+
+    with pytest.raises(ValueError, match="run_name 'my run'"):
+        start_verifier_sft_job(db_path, base_model="m", teacher="reference", run_name="my run")
+    with pytest.raises(ValueError, match="--set held_out=lots"):
+        start_verifier_sft_job(db_path, base_model="m", teacher="reference", run_name="v1",
+                               overrides={"held_out": "lots"})
+    with pytest.raises(ValueError, match="held_out must be in"):
+        start_verifier_sft_job(db_path, base_model="m", teacher="reference", run_name="v1",
+                               overrides={"held_out": "1.5"})
+    assert not jobs.runs_root(db_path).exists()
