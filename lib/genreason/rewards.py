@@ -1,7 +1,9 @@
 """Rewards for GRPO: the General-Reasoner reward over any judge, in TRL's reward-function shape.
 
-The paper's reward (Ma et al., 2025, arXiv:2505.14652, section 3.3; the released reward worker
-computes exactly this):
+The paper's reward (Ma et al., 2025, arXiv:2505.14652, as DESIGN.md sums it up; the released
+reward worker, verifier.py of the General-Reasoner repository, computes the same, except that it
+still sends a missing answer to the verifier as "No Answer", whose "Yes" would lift the -0.5;
+here a missing answer is -0.5, never judged):
 
     no answer extracted          -> -0.5
     the verifier accepts         -> 1 - 0.05 * min(10, |tokens(answer) - tokens(reference)|)

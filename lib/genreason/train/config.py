@@ -3,7 +3,7 @@
 `GRPORunConfig` holds what a run is (model, data, judge, the paper's hyper-parameters in the
 paper's terms: prompts per step, rollouts per prompt, mini-batch of prompts); `to_grpo_config`
 is the one function that turns it into TRL's `GRPOConfig` (TRL 1.16), so nothing else mirrors
-TRL's fields. Presets follow General-Reasoner (arXiv:2505.14652, section 4.1) and its released
+TRL's fields. Presets follow General-Reasoner (arXiv:2505.14652, as DESIGN.md sums it up) and its released
 verl script (train_general_reasoner.sh: lr 5e-7, rollout.n 8, kl_loss_coef 1e-4 with
 kl_loss_type low_var_kl, clip_ratio 0.3, entropy_coeff 0.001, temperature 1.0, prompt 1024,
 response 8192, train_batch_size 1024, ppo_mini_batch_size 256, micro-batch 8 per GPU).
@@ -204,7 +204,7 @@ def _parse_value(key: str, text: str, annotation: Any, default: Any) -> Any:
 PRESETS: dict[str, tuple[dict[str, Any], str]] = {
     "qwen2.5-7b-base": (
         {"temperature": 1.0, "max_response_tokens": 4096},
-        "General-Reasoner-Qwen2.5-7B: temperature 1.0; response 4096 as in the paper's section 4.1 "
+        "General-Reasoner-Qwen2.5-7B: temperature 1.0; response 4096 (DESIGN.md's summary of the paper) "
         "(the released script's default is 8192: --set max_response_tokens=8192). " + _COMMON_NOTE,
     ),
     "qwen2.5-14b-base": (
