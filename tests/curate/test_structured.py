@@ -87,3 +87,17 @@ def test_annotate_records_llm_failures_as_decisions_and_goes_on(tmp_path):
     kept, reason, detail = decisions["stored"]
     assert kept is True and reason == "answer type by rule" and detail["labels"]["answer_type"] == "Integer"
     assert detail["llm_failure"]["error"] == "invalid JSON"
+
+
+def test_a_server_that_refuses_the_schema_is_asked_without_it():
+    from genreason.llm.base import BackendError
+
+    class NoSchemaServer(ScriptedBackend):
+        def generate(self, prompts, params, *, chat=False):
+            if params.json_schema is not None:
+                raise BackendError("HTTP 400 from http://127.0.0.1:8000/v1: response_format not supported")
+            return super().generate(prompts, params, chat=chat)
+
+    backend = NoSchemaServer(lambda p, k, a: GOOD)
+    [result] = generate_structured(backend, ["x"], SCHEMA, SamplingParams(max_new_tokens=64))
+    assert result.value is not None and backend.calls[-1][1].json_schema is None

@@ -7,7 +7,8 @@
         r.raw        # every raw output, one per attempt (the evidence of a failure)
 
 The JSON schema goes to the backend as `SamplingParams.json_schema` (the OpenAI-compatible
-`response_format` / vLLM guided decoding, where the server supports it); every output is
+`response_format` / vLLM guided decoding, where the server supports it; a server that refuses
+it is asked again without it); every output is
 parsed and validated here anyway, since a server may ignore the schema and a truncated
 reply is never valid. A failed attempt is retried with the failure told to the model (the
 bad output as the assistant's turn, then "that was not valid: ..."), which changes the prompt
@@ -27,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from genreason.llm.base import ModelBackend, Prompt, SamplingParams, as_messages
+from genreason.llm.base import BackendError, ModelBackend, Prompt, SamplingParams, as_messages
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,17 @@ def generate_structured(
     for attempt in range(retries + 1):
         if not pending:
             break
-        gens = backend.generate([current[i] for i in pending], params, chat=True)
+        batch = [current[i] for i in pending]
+        try:
+            gens = backend.generate(batch, params, chat=True)
+        except BackendError as exc:
+            if getattr(params, "json_schema", None) is None:
+                raise
+            # "Where the server supports it": one that refuses response_format gets plain
+            # requests; the replies are parsed and validated here either way.
+            log.warning("the server refused the JSON schema (%s); asking without it", exc)
+            params = dataclasses.replace(params, json_schema=None)
+            gens = backend.generate(batch, params, chat=True)
         still = []
         for i, gen in zip(pending, gens, strict=True):
             text = gen.text
