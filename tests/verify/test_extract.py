@@ -200,9 +200,13 @@ def test_answer_core_takes_off_one_form_only(text: str, core: str) -> None:
 def test_a_second_answer_below_the_first_is_kept_for_the_judge() -> None:
     # padding: the answer, then far below (spaces or lines) another one
     assert extract_answer("Final Answer: True" + " " * 2000 + "False").answer == "True False"
-    below = extract_answer("Final Answer: True" + "\n" * 40 + "False")
-    assert (below.answer, below.rest) == ("True", "False")
+    # a value of the same kind lines below: the response ends with two answers, both shown
+    assert extract_answer("Final Answer: True" + "\n" * 40 + "False").answer == "True False"
+    # other text below is kept aside, and a display-math closing is no text
+    below = extract_answer("Final Answer: D" + "\n" * 40 + "25.9 C")
+    assert (below.answer, below.rest) == ("D", "25.9 C")
     assert extract_answer("so \\boxed{18}\n\nThis is it.").rest == "This is it."
+    assert extract_answer("\\[\\boxed{6}\n\\]") == Extraction("6", "boxed")
 
 
 def test_an_over_long_marker_answer_is_unreadable_not_cut() -> None:

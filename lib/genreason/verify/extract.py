@@ -250,12 +250,32 @@ def _with_trailing_text(chosen: Extraction, text: str, pos: int) -> Extraction:
         end = boxes[-1][1] if boxes else pos
         end_of_line = text.find("\n", end)
     else:
-        end_of_line = text.find("\n", pos)
+        # the line where the answer's text is (a marker can stand on the line above it)
+        words = (chosen.answer or "").split()
+        at = text.find(words[0], pos) if words else -1
+        end_of_line = text.find("\n", at if at >= 0 else pos + 1)
     after = " ".join(text[end_of_line:].split()) if end_of_line >= 0 else ""
+    after = re.sub(r"^(?:\\\]|\$\$|\\\)|\$)\s*", "", after)  # the closing of display math
     if not after:
         return chosen
+    if chosen.answer is not None and len(after) <= 80 and _same_kind(chosen.answer, after):
+        # "Final Answer: True" and, lines below, "False": the response ends with two answers,
+        # and the judge is shown both (a reward must not pay for the first alone)
+        return Extraction(f"{chosen.answer} {after}", chosen.method, chosen.rest)
     rest = " ".join(x for x in (chosen.rest, after[:MAX_REST_CHARS]) if x)
     return Extraction(chosen.answer, chosen.method, rest)
+
+
+_BOOLEAN = re.compile(r"\b(?:true|false|yes|no)\b", re.IGNORECASE)
+
+
+def _same_kind(answer: str, other: str) -> bool:
+    """Whether `other` holds a value of the answer's kind: a number, a yes/no, an option letter."""
+    if re.search(r"\d", answer) and re.search(r"\d", other):
+        return True
+    if _BOOLEAN.fullmatch(answer.strip(" .*()")) and _BOOLEAN.search(other):
+        return True
+    return _offers_another(answer, other)
 
 
 def _last_box_start(text: str) -> int | None:
@@ -358,12 +378,13 @@ def _last_marker(pattern: re.Pattern[str], text: str) -> tuple[int, str] | None:
             continue
         if ans:
             return m.start(), re.sub(r"[ \t]{2,}", " ", ans)
-        # "Final Answer:" on its own line: the answer is on the next non-empty line
+        # "Final Answer:" on its own line: the answer is on the next non-empty line (and its
+        # position is that line's, so what follows the answer is read from there)
         rest = text[m.end() :].lstrip("\n")
         nxt = rest.split("\n", 1)[0] if rest else ""
         ans = clean_answer(nxt)
         if ans:
-            return m.start(), re.sub(r"[ \t]{2,}", " ", ans)
+            return len(text) - len(rest), re.sub(r"[ \t]{2,}", " ", ans)
     return None
 
 
