@@ -39,3 +39,24 @@ def test_curation_page_shows_the_demo_funnel_and_snapshot(demo_db: Path) -> None
     assert list(snapshots["name"]) == ["demo"]
     provenance = at.dataframe[2].value
     assert set(provenance["stage"]) >= {"difficulty", "pass_rate"}
+
+
+@pytest.mark.slow
+def test_curation_page_launches_a_stage_as_a_background_job(demo_db: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from genreason import jobs, store
+
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60).run()
+    at.switch_page("views/curation.py").run()
+    at.multiselect(key="cur_stages").set_value(["difficulty"])
+    at.text_area(key="cur_settings").set_value("difficulty.missing=drop")
+    next(b for b in at.button if b.label == "Launch as a background job").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("started job" in s.value for s in at.success)
+    with store.connect(demo_db, read_only=True) as con:
+        [job] = jobs.list_jobs(con, kind="curate")
+    done = jobs.wait_job(demo_db, job["id"], timeout_s=120)
+    assert done["status"] == "done", jobs.log_tail(job["run_dir"])
+    at.run()
+    assert any(job["id"] in m.value and "done" in m.value for m in at.markdown)
