@@ -51,6 +51,11 @@ _ASCII_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}(?![A-Za-z])")
 # frequency list knows (Zipf >= 2.5: about 3 per billion words or more), a rare name aside.
 # Words of one or two letters are left out: short syllables occur in every language's lists.
 MIN_FILLER_WORDS = 8
+# The commonest English function words of three letters or more (a cheap first test).
+_FUNCTION_WORDS = frozenset(
+    "the and for that with was are were this from has have had not but which who its his her "
+    "their they she you one all can also than then been into more when there would will".split()
+)
 UNKNOWN_ZIPF = 2.5
 
 
@@ -61,9 +66,12 @@ def mostly_non_words(answer: str, reference: str) -> bool:
     words = _ASCII_WORD.findall(unwrap_text(answer[:4000]))
     if len(words) < MIN_FILLER_WORDS:
         return False
-    ref_words = {w.lower() for w in _ASCII_WORD.findall(reference)}
-    if len([w for w in words if w.islower()]) < MIN_FILLER_WORDS:
+    lower = [w for w in words if w.islower()]
+    if len(lower) < MIN_FILLER_WORDS:
         return False
+    if sum(w in _FUNCTION_WORDS for w in lower) >= 0.1 * len(lower):
+        return False  # English prose: a tenth or more of its words are function words
+    ref_words = {w.lower() for w in _ASCII_WORD.findall(reference)}
     # capitalised words are names as often as not ("Sukhwinder Singh"): only lower case counts
     others = [w for w in words if w.islower() and w not in ref_words]
     if len(others) < MIN_FILLER_WORDS:
