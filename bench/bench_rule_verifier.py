@@ -93,11 +93,11 @@ def load_all(args: argparse.Namespace) -> dict[str, list[LabelledItem]]:
         "math_maj8": lambda: load("math_maj8", REALDATA, args.limit, "difficulty"),
         "sample": lambda: load("sample", ROOT / "data" / "sample", args.limit, "answer_type"),
     }
-    for name, load in loaders.items():
+    for name, loader in loaders.items():
         if args.only and name not in args.only:
             continue
         try:
-            rows = load()
+            rows = loader()
         except FileNotFoundError as exc:
             logging.warning("skipping %s: %s", name, exc)
             continue
