@@ -83,3 +83,12 @@ def test_a_second_candidate_after_the_final_answer_line():
 def test_a_sibling_date_inside_listed_alternatives():
     reference = "October 1976/August 15, 1971/1934"
     assert judge("When?", reference, "October 1976/August 14, 1971/1934").verdict is not True
+
+
+def test_a_negated_name_with_initials_stays_negated():
+    assert judge("Who wrote it?", "W. S. Stevenson", "not W. S. Stevenson").verdict is not True
+    assert judge("Who was it?", "Hank J. Deutschendorf II", "Hank J. Deutschendorf II is incorrect").verdict is not True
+    # an option letter ending a sentence still ends it: the correction is read
+    from genreason.verify.rules.guards.negation import read_negation
+
+    assert read_negation("The answer is not B. C is right.").status == "corrected"

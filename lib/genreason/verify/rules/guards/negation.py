@@ -142,6 +142,28 @@ class Negation:
     denied: str | None = None
 
 
+_INITIAL_END = re.compile(r"(?:^|\s)[A-Z]\.$")
+_NAME_START = re.compile(
+    r"^(?:[A-Z]\.|(?!(?:The|It|This|That|These|Those|So|Then|But|And|An?|In|On|At|Therefore|Thus|"
+    r"Hence|We|I|You|He|She|They|There|Here|Its|Our|My|Your|His|Her|Their|Answer|Option|Choice)\b)"
+    r"[A-Z][a-z]{2,})"
+)
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences of `text`, an initial kept with the name after it ("not W. S. Stevenson" is
+    one denial, not "not W." and then the answer "S. Stevenson"; "not B. C is" still splits)."""
+    out: list[str] = []
+    for piece in SENTENCE_SPLIT.split(text):
+        if not piece.strip():
+            continue
+        if out and _INITIAL_END.search(out[-1]) and _NAME_START.match(piece):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
 def read_negation(answer: str, *, short_words: int = SHORT_ANSWER_WORDS) -> Negation:
     """Whether a negation governs `answer`, and what remains affirmed (see `Negation`).
 
@@ -156,7 +178,7 @@ def read_negation(answer: str, *, short_words: int = SHORT_ANSWER_WORDS) -> Nega
     m = INEQUATION.search(s)
     if m:
         return Negation("inequation", s, "an inequation ('\\neq') where a value is expected", m.group(0))
-    sentences = [x for x in SENTENCE_SPLIT.split(s) if x.strip()]
+    sentences = _sentences(s)
     if len(sentences) > 1:
         first = _read_sentence(sentences[0], 0)
         later = " ".join(sentences[1:])
