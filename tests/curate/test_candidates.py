@@ -65,9 +65,9 @@ def test_candidates_from_a_tiny_model(tmp_path):
     load_sample(db, candidates=False)
     llm = LLMConfig(backend="hf", model=str(model), cache=False)
     stage = CandidatesStage(CandidatesConfig(llm=llm, n=2, max_new_tokens=8, judge_options={"workers": 0}))
-    result = run_stage(stage, _rows(db, 3), db=db, progress=False)
-    assert result.counts["kept"] == 3
+    result = run_stage(stage, _rows(db, 2), db=db, progress=False)
+    assert result.counts["kept"] == 2
     with store.connect(db, read_only=True) as con:
         models = con.execute("SELECT DISTINCT model FROM candidates").fetchall()
         n = con.execute("SELECT count(*) FROM judgments WHERE judge = 'rule'").fetchone()[0]
-    assert models == [(str(model),)] and n == 6
+    assert models == [(str(model),)] and n == 4

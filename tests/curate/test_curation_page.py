@@ -9,12 +9,33 @@ import pytest
 APP_MAIN = Path(__file__).resolve().parents[2] / "app" / "main.py"
 
 
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's pipeline on the sample, built once; the pass-rate judge is the sample's
+    reference labels (no judging, fast)."""
+    from genreason import store
+    from genreason.curate.freeze import freeze_kept
+    from genreason.curate.pipeline import build_stages, parse_settings
+    from genreason.curate.runner import run_pipeline
+
+    from .conftest import load_sample
+
+    db = tmp_path_factory.mktemp("curation-page") / "store.duckdb"
+    load_sample(db)
+    run_pipeline(build_stages(["annotate", "difficulty", "pass_rate", "dedup"],
+                              parse_settings(["pass_rate.judge=reference", "pass_rate.low=0.4"])),
+                 db=db, progress=False)
+    with store.connect(db) as con:
+        freeze_kept(con, "demo")
+    return db
+
+
 @pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from genreason.cli.main import main
+def demo_db(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    import shutil
 
     db = tmp_path / "store.duckdb"
-    assert main(["demo", "--db", str(db), "--workers", "0", "--no-train"]) == 0
+    shutil.copy(demo_template, db)
     monkeypatch.setenv("GENREASON_ALLOWED_ROOTS", str(tmp_path))
     monkeypatch.setenv("GENREASON_DB", str(db))
     return db
