@@ -117,7 +117,7 @@ def run(ctx: JobContext) -> dict[str, Any] | None:
                 rows += new
                 ctx.progress(done=len(questions) - len(todo) + start + len(batch), total=len(questions))
     ctx.progress(phase="scoring")
-    result = result_from_rows(config, questions, rows, time.perf_counter() - t0, run_id=f"eval-{ctx.job_id}")
+    result = result_from_rows(config, questions, rows, time.perf_counter() - t0, run_id=ctx.job_id)
     with store.connect(ctx.db) as con:
         run_id = save_result(con, result, job_id=ctx.job_id)
     log.info("eval job %s: %s accuracy %.4f over %d outputs", ctx.job_id, config.benchmark,
