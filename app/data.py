@@ -344,8 +344,14 @@ def curate_jobs(db: str, limit: int = 10) -> list[dict[str, Any]]:
 
 
 def start_curate_job(db: str, stages: list[str], settings: list[str]) -> jobs.Job:
+    """Start a curate job; every file a setting names must lie in the allowed folders
+    (PathNotAllowedError, a ValueError, otherwise)."""
+    from genreason.curate.pipeline import parse_settings, setting_paths
     from genreason.jobs.curate import start_curate_job as start
+    from genreason.paths import allowed_roots, confine_path
 
+    for path in setting_paths(parse_settings(settings)):
+        confine_path(path, allowed_roots())
     with _DB_LOCK:
         return start(db, stages, settings)
 

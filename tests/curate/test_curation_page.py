@@ -81,3 +81,14 @@ def test_curation_page_launches_a_stage_as_a_background_job(demo_db: Path) -> No
     assert done["status"] == "done", jobs.log_tail(job["run_dir"])
     at.run()
     assert any(job["id"] in m.value and "done" in m.value for m in at.markdown)
+
+
+def test_the_page_refuses_settings_naming_files_outside_the_allowed_folders(demo_db: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP_MAIN), default_timeout=60).run()
+    at.switch_page("views/curation.py").run()
+    at.multiselect(key="cur_stages").set_value(["annotate"])
+    at.text_area(key="cur_settings").set_value("annotate.prompt=/etc/passwd")
+    next(b for b in at.button if b.label == "Launch as a background job").click().run()
+    assert any("outside the allowed folders" in e.value for e in at.error)

@@ -124,3 +124,21 @@ def build_stages(names: Sequence[str], settings: Mapping[str, Mapping[str, str]]
         accepted = set(typing.get_type_hints(cls.__init__)) | set(cls.__init__.__code__.co_varnames)
         stages.append(cls(config, **{k: v for k, v in resources.items() if k in accepted and v is not None}))
     return stages
+
+
+# Settings whose values name files or folders (a prompt file, benchmark files, a local model).
+_PATH_KEYS = {"prompt", "benchmarks"}
+_LOCAL_BACKENDS = ("hf", "vllm")
+
+
+def setting_paths(settings: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """The file and folder paths a set of settings names (what a front end must confine to
+    its allowed folders before it starts a job with them)."""
+    found: list[str] = []
+    for values in settings.values():
+        for key, text in values.items():
+            if key in _PATH_KEYS:
+                found += [p.strip() for p in text.split(",") if p.strip()]
+        if values.get("backend") in _LOCAL_BACKENDS and values.get("model"):
+            found.append(values["model"])
+    return found
