@@ -29,6 +29,7 @@ from typing import Any
 
 from genreason.ingest.offline import read_question_rows
 from genreason.verify.assess.attacks import FAMILIES
+from genreason.verify.assess.families import generate_attacks
 from genreason.verify.assess.probe import ATTACKS, questions_from_rows, run_probe
 from genreason.verify.rules.verifier import RuleVerifier
 
@@ -83,7 +84,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 for key, value in example.items():
                     if isinstance(value, str) and len(value) > 300:
                         example[key] = value[:300] + "..."
-            results[name] = data | {"seconds": round(seconds, 1)}
+            # Candidates the generators left out as possibly right, by family and reason.
+            excluded: dict[str, int] = {}
+            for q in questions:
+                for family, _answer, why in generate_attacks(q.question, q.reference, options=q.options).excluded:
+                    key = f"{family}: {why}"
+                    excluded[key] = excluded.get(key, 0) + 1
+            results[name] = data | {"seconds": round(seconds, 1), "excluded": excluded}
     finally:
         verifier.close()
     return results
@@ -167,6 +174,15 @@ def render(results: dict[str, Any], command: str, commit: str) -> str:
             if a == attack:
                 flag = " **!**" if n and fp / n > TARGET else ""
                 lines.append(f"| {a} | {kind} | {n} | {fp} | {_pct(fp, n)}{flag} | {und} |")
+
+    lines += ["", "## Left out as possibly right (not counted as attacks)", "",
+              "Generated candidates that may be a correct answer, per family and reason, summed over the sets "
+              "(lib/genreason/verify/assess/attacks.py explains each rule).", ""]
+    totals_ex: dict[str, int] = {}
+    for s in sets:
+        for key, count in results[s].get("excluded", {}).items():
+            totals_ex[key] = totals_ex.get(key, 0) + count
+    lines += [f"- {key}: {count}" for key, count in sorted(totals_ex.items())] or ["None."]
 
     lines += ["", "## Over the target, per set, generated family and answer type", "",
               "Every (set, family, answer type) cell with more than 0.5% accepted (all cells are in the JSON).", ""]
