@@ -70,8 +70,11 @@ def _launch_form(state: data.DbState) -> None:
             form["run_name"] = st.text_input("Run name (the judge becomes model:<run name>)", key="train_run_name")
         form["model"] = st.text_input("Model folder", key="train_model",
                                       help="a local model folder (`genreason tiny-model --out DIR` builds a tiny one)")
-        form["overrides"] = st.text_area("Overrides, one key=value per line", key="train_overrides",
-                                         placeholder="max_steps=10\nlearning_rate=1e-6")
+        form["overrides"] = st.text_area(
+            "Overrides, one key=value per line", key="train_overrides",
+            placeholder="max_steps=10\nlearning_rate=1e-6",
+            help="Any setting of the run: max_steps, learning_rate, report_to=wandb, vllm=colocate, "
+                 "audit_judge=rule (a second judge re-checks a sample of each step's rewards), ...")
         if st.form_submit_button("Launch", type="primary"):
             _launch(state, form)
     message = st.session_state.pop("train_message", None)
@@ -150,7 +153,8 @@ def _curves(found: list[dict[str, Any]]) -> None:
         st.caption("No metrics yet: the first point appears when a run finishes its first step.")
         return
     ids = [j["id"] for j in with_metrics]
-    chosen = st.multiselect("Runs", ids, default=ids[:1], key="train_runs")
+    newest_grpo = next((j["id"] for j in with_metrics if j["kind"] == "grpo"), ids[0])
+    chosen = st.multiselect("Runs (several overlay)", ids, default=[newest_grpo], key="train_runs")
     frames = []
     for job in with_metrics:
         if job["id"] in chosen:

@@ -23,6 +23,7 @@ tail. Jobs started elsewhere (an earlier app, the CLI) are found through the tab
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -196,6 +197,20 @@ def start_job(
     return launch_job(db, job.id)
 
 
+# Watchers are daemon threads (a CLI that started a job exits at once; the job lives on). One
+# that is settling a record is inside DuckDB; the interpreter must not finalise under it, so at
+# exit no new settling starts and one under way is waited for (reconcile_jobs settles the rest).
+_SETTLING = threading.Lock()
+_EXITING = threading.Event()
+
+
+@atexit.register
+def _let_settling_finish() -> None:
+    _EXITING.set()
+    if _SETTLING.acquire(timeout=10):
+        _SETTLING.release()
+
+
 def _watch(db: Path, job_id: str, run_dir: Path, proc: subprocess.Popen[bytes]) -> None:
     """Reap `proc` when it ends (no zombie) and settle its record if it did not."""
     with _CHILDREN_LOCK:
@@ -204,7 +219,9 @@ def _watch(db: Path, job_id: str, run_dir: Path, proc: subprocess.Popen[bytes]) 
     def wait() -> None:
         code = proc.wait()
         try:
-            _settle(db, job_id, run_dir, proc.pid, code)
+            with _SETTLING:
+                if not _EXITING.is_set():
+                    _settle(db, job_id, run_dir, proc.pid, code)
         except Exception:  # a watcher must never raise into nothing; reconcile_jobs retries
             log.exception("could not settle job %s", job_id)
         finally:
