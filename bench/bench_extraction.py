@@ -22,7 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from genreason.verify.extract import answer_core, extract_answer
+from genreason.verify.answer_forms import answer_core
+from genreason.verify.extract import extract_answer
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT / ".." / "shared" / "realdata"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from genreason.verify.extract import TAIL_CHARS, Extraction, answer_core, extract_answer
+from genreason.verify.answer_forms import answer_core
+from genreason.verify.extract import TAIL_CHARS, Extraction, extract_answer
 
 REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
 

@@ -19,7 +19,7 @@ responses (General-Reasoner, arXiv:2505.14652, section 3.2: the student answer i
 
 Of these, the one that comes last in the text wins (a closing "Therefore, the answer is (F)."
 beats an earlier "\\boxed{17}"; a box wins over the marker that introduces it). With none of
-them, the last non-empty line, when it is short enough to be an answer. `answer_core` takes
+them, the last non-empty line, when it is short enough to be an answer. `answer_forms.answer_core` takes
 a form's wrapping off (`\\text{B}`, `(B)`, `**B**`, `Option B` -> `B`).
 bench/bench_extraction.py measures every form on real MMLU-Pro and GSM8K outputs.
 
@@ -294,7 +294,7 @@ def strip_thinking(text: str) -> str:
     return text.replace("<think>", "\n")
 
 
-def _brace_matches(text: str) -> dict[int, int]:
+def brace_matches(text: str) -> dict[int, int]:
     """Index of each unescaped "{" -> index of its closing "}", in one linear pass."""
     matches: dict[int, int] = {}
     stack: list[int] = []
@@ -315,7 +315,7 @@ def _brace_matches(text: str) -> dict[int, int]:
 def _boxes(text: str) -> list[tuple[int, int, str]]:
     """(start, end, content) of every complete box in `text`, in order."""
     found: list[tuple[int, int, str]] = []
-    closing = _brace_matches(text)
+    closing = brace_matches(text)
     for m in _BOX_START.finditer(text):
         j = m.end()
         if j < len(text) and text[j] == "{":
@@ -410,39 +410,4 @@ def clean_answer(text: str) -> str:
         s = _WRAPPERS.sub("", s).strip()
         s = s.rstrip(" .;,")
         s = s.strip()
-    return s
-
-
-_OPTION_WORD = re.compile(r"^(?:option|choice)\s*[_:]?\s*(?P<rest>\S.*)$", re.IGNORECASE)
-_ONE_TOKEN_PARENS = re.compile(r"^\((?P<inner>[^\s(),]+)\)$|^(?P<bare>[A-Za-z0-9.+-]+)\)$")
-
-
-def _unwrap_text_command(s: str) -> str:
-    """`\\text{...}` (or \\textbf, \\mathrm, ...) around the whole answer, braces inside allowed."""
-    m = re.match(r"^\\(?:text|textbf|mathrm|mathbf|textit|mbox)\s*\{", s)
-    if m and _brace_matches(s).get(m.end() - 1) == len(s) - 1:
-        return s[m.end() : -1].strip()
-    return s
-
-
-def answer_core(text: str) -> str:
-    """The answer inside its written form's wrapping: `\\text{B}`, `$B$`, `**B**`, `(B)`,
-    `B)`, `Option B`, `Choice_B` all give `B` (also for numbers: `(18)` gives `18`).
-
-    Parentheses come off one token only, so a tuple `(1, 2)` or an interval stays whole; a
-    trailing sentence period comes off, a decimal point does not.
-    """
-    s = text.strip()
-    for _ in range(6):
-        before = s
-        s = clean_answer(s)
-        s = _unwrap_text_command(s)
-        m = _OPTION_WORD.match(s)
-        if m:
-            s = m.group("rest").strip()
-        m = _ONE_TOKEN_PARENS.match(s)
-        if m:
-            s = (m.group("inner") or m.group("bare")).strip()
-        if s == before:
-            break
     return s
