@@ -105,6 +105,25 @@ def test_eval_job_generates_resumes_and_stores(tiny_model: Path, db_path: Path, 
     assert records[0]["prompt"] == "p"  # kept from the earlier attempt
 
 
+@pytest.mark.slow
+def test_eval_job_asks_again_a_question_whose_samples_were_cut_short(tiny_model: Path, db_path: Path,
+                                                                     gpqa_csv: Path) -> None:
+    from genreason.jobs import create_job, run_job
+    from genreason.jobs.eval import prepare
+
+    config, _ = prepare(db_path, {"eval": {"benchmark": "gpqa", "backend": "hf", "model": str(tiny_model),
+                                           "data": str(gpqa_csv), "max_new_tokens": 4, "samples": 2, "limit": 1,
+                                           "backend_options": {"device": "cpu"}}})
+    job = create_job(db_path, "eval", config)
+    # One of two samples written before a crash: the question is generated again, both samples.
+    (job.run_dir / "outputs.jsonl").write_text(
+        '{"question_id": "gpqa:recFix001", "sample": 0, "output": "cut", "prompt": "p"}\n')
+    assert run_job(job.run_dir) == 0
+    with store.connect(db_path, read_only=True) as con:
+        records = eval_records(con, job.id)
+    assert [r["sample"] for r in records] == [0, 1] and records[0]["output"] != "cut"
+
+
 def test_job_config_is_checked_before_anything_is_recorded(db_path: Path, gpqa_csv: Path) -> None:
     from genreason.jobs.eval import prepare
 

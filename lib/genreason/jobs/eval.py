@@ -98,7 +98,15 @@ def run(ctx: JobContext) -> dict[str, Any] | None:
     prompts = dict(zip((q.id for q in questions), build_prompts(protocol, questions, config.fewshot_file), strict=True))
     out_path = ctx.run_dir / OUTPUTS
     rows = _done_rows(out_path)
-    have = {r.question_id for r in rows}
+    # A question counts as done with all its samples; a crash mid-batch can leave some of them,
+    # which are dropped and asked again (so no (question, sample) pair is written twice).
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.question_id] = counts.get(r.question_id, 0) + 1
+    have = {qid for qid, n in counts.items() if n >= protocol.samples}
+    if len(have) < len(counts):
+        rows = [r for r in rows if r.question_id in have]
+        out_path.write_text("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in rows))
     todo = [q for q in questions if q.id not in have]
     ctx.progress(done=len(questions) - len(todo), total=len(questions), phase="generating")
     t0 = time.perf_counter()
