@@ -92,3 +92,8 @@ def test_a_negated_name_with_initials_stays_negated():
     from genreason.verify.rules.guards.negation import read_negation
 
     assert read_negation("The answer is not B. C is right.").status == "corrected"
+
+
+def test_an_option_or_word_joined_to_another_answer():
+    assert judge("Pick one.", "(E)", "\\boxed{(E) and oil filter}").verdict is not True
+    assert judge("Which field?", "Epistemology", "Final Answer: Epistemology and tRNA").verdict is not True

@@ -257,8 +257,11 @@ def candidate_list(sentence: str, *, whole_answer: bool = True) -> CandidateList
     if bare == len(items) or (len(items) >= 3 and bare >= 2):  # "2219, 2220, 2221", "17, pen, 19"
         return CandidateList(tuple(items), False)
     has_and = any(sep.startswith("and") or sep == "&" for sep in seps)
-    names_or_values = all(word_count(it) <= 4 and re.match(r"[A-Z0-9\\$(-]", it) for it in items)
-    if lead == 0 and not naming and names_or_values and (has_and or len(items) >= 4):
+    names_or_values = all(
+        word_count(it) <= 4 and (re.match(r"[A-Z0-9\\$(-]", it) or word_count(it) <= 2) for it in items
+    )
+    short_items = all(word_count(it) <= 4 for it in items)
+    if lead == 0 and not naming and ((has_and and names_or_values) or (len(items) >= 4 and short_items)):
         # An answer that is itself a list: "Albert Einstein and Niels Bohr", "A, B, C, D, E"
         # (two answers asserted, or many listed). Inside prose ("written by X and Y") an
         # enumeration is a description; two or three words joined by commas stay one answer
@@ -268,7 +271,7 @@ def candidate_list(sentence: str, *, whole_answer: bool = True) -> CandidateList
 
 
 _SECOND_CUE = re.compile(
-    r"\b(?:(?:it|this|that|the\s+answer)\s+)?(?:could|might|may)\s+(?:also|instead|alternatively)\s+be\b|"
+    r"\b(?:(?:it|this|that|the\s+answer)\s+)?(?:could|might)\s+(?:also|instead|alternatively)\s+be\b|"
     r"\b(?:or|but)\s+(?:it\s+)?(?:maybe|perhaps|possibly)\b|\balternatively,?\b|\bor\s+else\b|"
     r"\b(?:another|a\s+second|one\s+more)\s+(?:possible\s+)?(?:answer|candidate|possibility|option)\s+(?:is|would\s+be)\b",
     re.IGNORECASE,
@@ -284,7 +287,7 @@ def second_candidate(text: str, is_reference: Callable[[str], bool]) -> Several 
         if not m or word_count(sentence) > 12:
             continue
         other = _clean_item(sentence[m.end() :])
-        if other and word_count(other) <= 4 and not is_reference(other):
+        if other and word_count(other) <= 8 and not is_reference(other):
             return Several(False, f"offers a second candidate ({shorten(other, 30)!r}) after the answer", (other,))
     return None
 
