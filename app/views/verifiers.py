@@ -87,15 +87,26 @@ def _choose_pair(state: data.DbState, judges: list[str]) -> tuple[str, str]:
 
 
 def _matrix_figure(matrix: dict[str, dict[str, int]], a: str, b: str) -> go.Figure:
+    """The agreement matrix as a grid of square markers: unlike a heatmap, scatter points can
+    be selected, so a click on a cell reaches the page (Streamlit's on_select)."""
     labels = list(matrix)
     words = [VERDICT_WORD.get(x, x) for x in labels]
-    z = [[matrix[ra][cb] for cb in labels] for ra in labels]
-    fig = go.Figure(go.Heatmap(z=z, x=words, y=words, colorscale="Blues", showscale=False,
-                               text=[[f"{v:,}" for v in row] for row in z], texttemplate="%{text}",
-                               hovertemplate=f"{a}: %{{y}}<br>{b}: %{{x}}<br>%{{z:,}}<extra></extra>"))
+    cells = [(words[j], words[i], matrix[ra][cb]) for i, ra in enumerate(labels)
+             for j, cb in enumerate(labels)]
+    top = max((n for _, _, n in cells), default=0) or 1
+    fig = go.Figure(go.Scatter(
+        x=[c[0] for c in cells], y=[c[1] for c in cells], mode="markers+text",
+        text=[f"{c[2]:,}" for c in cells], textfont={"color": [
+            "white" if c[2] > top / 2 else "#1e293b" for c in cells]},
+        marker={"symbol": "square", "size": 58, "color": [c[2] for c in cells],
+                "colorscale": "Blues", "cmin": 0, "cmax": top, "line": {"width": 1, "color": "white"}},
+        hovertemplate=f"{a}: %{{y}}<br>{b}: %{{x}}<br>%{{text}}<extra></extra>"))
     fig.update_layout(height=300, margin={"l": 0, "r": 0, "t": 30, "b": 0},
-                      xaxis_title=f"B: {b}", yaxis_title=f"A: {a}", yaxis={"autorange": "reversed"},
-                      title="Agreement matrix (click a cell to queue it)", clickmode="event+select")
+                      xaxis={"title": f"B: {b}", "categoryorder": "array", "categoryarray": words},
+                      yaxis={"title": f"A: {a}", "categoryorder": "array",
+                             "categoryarray": words[::-1]},
+                      title="Agreement matrix", clickmode="event+select",
+                      dragmode=False, plot_bgcolor="white")
     return fig
 
 
