@@ -11,8 +11,8 @@ import pytest
 
 from genreason.judging import Item
 from genreason.verify.rules.guards.hedges import candidate_list
-from genreason.verify.rules.guards.restatement import restates_question
 from genreason.verify.rules.guards.negation import read_negation
+from genreason.verify.rules.guards.restatement import restates_question
 from genreason.verify.rules.verifier import judge_items
 
 
