@@ -1,7 +1,9 @@
 """Where things live: the database file, run folders and caches.
 
 Environment variables are only for machine knobs: GENREASON_DB (database file),
-GENREASON_DATA (data folder; default the repository's data/), GENREASON_LOCK_TIMEOUT (seconds to wait for a locked database).
+GENREASON_DATA (data folder; default the repository's data/), GENREASON_LOCK_TIMEOUT (seconds to wait for a locked database), GENREASON_SAVE_ATTEMPTS and
+GENREASON_SAVE_BACKOFF (how often and how patiently a final save retries a held lock;
+genreason.store.retry).
 """
 
 from __future__ import annotations

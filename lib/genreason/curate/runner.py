@@ -17,6 +17,9 @@ How a run goes (the storage rules of DESIGN.md):
    decisions and its `stage_runs` row. A killed run leaves its folder "running": the next
    run of the same stage and config finds it, keeps its outcomes (a cut last line is dropped)
    and does only the rest, under the same run id, so nothing is duplicated or lost.
+5. A final save that meets a held lock tries again (`genreason.store.retry.LockRetry`:
+   $GENREASON_SAVE_ATTEMPTS tries, $GENREASON_SAVE_BACKOFF s doubling, each logged and shown
+   in progress.json); if all fail, the folder is marked failed and a rerun stores it.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from typing import Any
 from genreason import store
 from genreason.config import resolve_db_path
 from genreason.curate.stage import Outcome, Row, Stage, config_dict, config_hash
+from genreason.store.retry import LockRetry, retry_locked
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +170,7 @@ def run_stage(
     should_stop: Callable[[], bool] | None = None,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
     run_id: str | None = None,
+    save_retry: LockRetry | None = None,
 ) -> StageRun:
     """Run `stage` over `rows` (default: `stage.select`), store the result; see the module doc.
 
@@ -174,6 +179,9 @@ def run_stage(
     should_stop: checked between batches; when it says yes, what is done is stored as "stopped".
     on_progress: called with each progress.json record (a job mirrors it into its own).
     run_id: the id of a new run (a job's id); default a fresh one.
+    save_retry: how often the final save retries a held lock (default `LockRetry.from_env()`).
+        When every try fails, the run folder is marked failed, keeps every outcome, and the
+        StoreLockedError goes up: the next run of this stage and config stores it.
     """
     from tqdm.auto import tqdm
 
@@ -282,8 +290,24 @@ def run_stage(
     counts["skipped"] += len(done_elsewhere)
     report("saving")
     ordered = [outcomes[i] for i in ids if i in outcomes]
-    _store(stage, ordered, db=db, run_id=run_id, record=record, status=status, started_at=started_at,
-           seconds=seconds, counts=counts, rows={str(r["id"]): r for r in rows})
+
+    def waiting(attempt: int, delay: float, exc: Exception) -> None:
+        report("saving", save_attempt=attempt, waiting_s=round(delay, 2), error=f"waiting for the lock: {exc}"[:500])
+
+    try:
+        retry_locked(lambda: _store(stage, ordered, db=db, run_id=run_id, record=record, status=status,
+                                    started_at=started_at, seconds=seconds, counts=counts,
+                                    rows={str(r["id"]): r for r in rows}),
+                     policy=save_retry, what=f"stage {stage.name} run {run_id}: final save", on_retry=waiting)
+    except BaseException as exc:
+        # Nothing of this run is in the store yet (the save is one transaction), every outcome
+        # is in the folder: mark it failed so the next run of this stage and config resumes it
+        # and only stores (the stage_runs row keeps "running" until then: the store is locked).
+        meta.update(status="failed", seconds=seconds, error=repr(exc)[:500])
+        write_json_atomic(folder / "run.json", meta)
+        report("failed", error=f"{type(exc).__name__}: {exc}"[:500] + f" -- the outcomes are kept in {folder}; "
+               "running this stage again with the same config stores them")
+        raise
     meta.update(status=status, seconds=seconds)
     write_json_atomic(folder / "run.json", meta)
     report(status)
@@ -331,8 +355,10 @@ def store_outcomes(stage: Stage, outcomes: Sequence[Outcome], *, db: str | os.Pa
     record = {"config_hash": config_hash(stage.name, stage.config), "config": config_dict(stage.config),
               "pipeline": pipeline, "run_dir": None}
     counts = _counts(len(outcomes), outcomes, {}, len(outcomes))
-    _store(stage, list(outcomes), db=db, run_id=run_id, record=record, status="done",
-           started_at=datetime.now(UTC), seconds=seconds, counts=counts)
+    started_at = datetime.now(UTC)
+    retry_locked(lambda: _store(stage, list(outcomes), db=db, run_id=run_id, record=record, status="done",
+                                started_at=started_at, seconds=seconds, counts=counts),
+                 what=f"stage {stage.name}: storing {len(outcomes)} outcomes")
     return run_id
 
 

@@ -48,6 +48,7 @@ from genreason.jobs.files import (  # noqa: F401 -- re-exported: kinds and tests
     write_json,
     write_progress,
 )
+from genreason.store.retry import retry_locked
 from genreason.store.runs import new_run_id
 
 log = logging.getLogger(__name__)
@@ -336,7 +337,8 @@ def run_job(run_dir: str | os.PathLike[str]) -> int:
         result = module.run(ctx) or {}
         status = "stopped" if ctx.stop_requested() else "done"
         write_progress(run_dir, **result, status=status, seconds=round(time.time() - started, 2))
-        set_job(db, job_id, status=status, finished=True)
+        # The record must follow progress.json, or the app sees "done" beside "running".
+        retry_locked(lambda: set_job(db, job_id, status=status, finished=True), what=f"job {job_id}: recording {status}")
         log.info("job %s %s", job_id, status)
         return 0
     except Exception as exc:  # the job's record must say why it ended
@@ -347,8 +349,9 @@ def run_job(run_dir: str | os.PathLike[str]) -> int:
         tail = log_tail(run_dir, 20)  # the traceback just logged, and what led to it
         write_progress(run_dir, status="failed", error=message, log_tail=tail)
         try:
-            set_job(db, job_id, status="failed", error=f"{message[:2000]}\n--- log tail:\n{tail[-2000:]}",
-                    finished=True)
+            retry_locked(lambda: set_job(db, job_id, status="failed", finished=True,
+                                         error=f"{message[:2000]}\n--- log tail:\n{tail[-2000:]}"),
+                         what=f"job {job_id}: recording the failure")
         except store.StoreError:
             log.exception("could not record the failure of job %s", job_id)
         return 1
