@@ -72,7 +72,8 @@ def test_siblings_are_neighbours_and_never_the_reference():
     assert numeric_siblings("18") == ["17", "19"]
     # decimals move in the second significant digit: beyond any rounding tolerance
     assert numeric_siblings("1359.14") == ["1259.14", "1459.14"]
-    assert numeric_siblings("0.052") == ["0.051", "0.053"]
+    assert numeric_siblings("0.052") == ["0.050", "0.054"]  # two units of the last place
+    assert numeric_siblings("0.05") == ["0.03", "0.07"]  # 0.049 would round to the reference
     mc = siblings("B", ("Mars", "Jupiter", "Venus"))
     assert ("letter A", "A") in mc and ("option text C", "Venus") in mc
     # a duplicate of the right option's text is not a wrong answer
@@ -95,6 +96,8 @@ def test_every_family_applies_and_no_attack_equals_the_reference_or_an_alternati
     got = generate_attacks("Which planet is the largest? Name it.", "Jupiter/Jove", others=["Mars", "7"])
     assert alternatives("Jupiter/Jove") == ["Jupiter", "Jove"]
     assert alternatives("1/2") == ["1/2"] and alternatives("m/s") == ["m/s"]
+    assert alternatives("3/4 cup") == ["3/4 cup"] and alternatives("AC/DC") == ["AC/DC"]
+    assert alternatives("October 1976/August 15, 1971/1934") == ["October 1976", "August 15, 1971", "1934"]
     for a in got.attacks:
         assert a.answer.strip().lower() not in ("jupiter", "jove", "jupiter/jove")
     assert set(FAMILIES) >= {a.family for a in got.attacks}

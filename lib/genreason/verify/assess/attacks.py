@@ -102,7 +102,10 @@ def alternatives(reference: str) -> list[str]:
     parts = [p.strip() for p in reference.split("/")]
     if len(parts) < 2 or not all(parts) or "\\" in reference:
         return [reference.strip()]
-    if re.search(r"\d\s*/\s*\d", reference) or all(len(p) <= 4 and " " not in p for p in parts):
+    worded = sum(1 for p in parts if re.search(r"[^\W\d_]{2}", p))
+    # two or more worded parts make a list of phrases ("October 1976/August 15, 1971/1934");
+    # "3/4 cup" has one, "m/s" and "AC/DC" are short tokens
+    if worded < 2 or all(len(p) <= 4 and " " not in p for p in parts):
         return [reference.strip()]
     return parts
 
@@ -151,24 +154,31 @@ def span_wrong_reason(tokens: Sequence[str], start: int, end: int, question: str
     return None
 
 
-def _number_text(value: float, like: str) -> str:
-    """`value` written with as many decimals as `like`."""
+def _number_text(value: float, like: str, step: float | None = None) -> str:
+    """`value` written with as many decimals as `like`, or more when `step` needs them."""
     decimals = len(like.split(".")[1]) if "." in like and "e" not in like.lower() else 0
+    if step is not None and step < 1:
+        decimals = max(decimals, -math.floor(math.log10(step) + 1e-9))
     if decimals == 0 and abs(value - round(value)) < 1e-9:
         return str(int(round(value)))
     return f"{value:.{max(decimals, 1)}f}"
 
 
 def numeric_siblings(text: str) -> list[str]:
-    """Integers +-1; decimals +-1 in the second significant digit (3.14 -> 3.04, 3.24): wrong
-    by more than any rounding a tolerance allows."""
+    """Integers +-1; decimals +-1 in the second significant digit, or by two units of the last
+    written place if that is more (3.14 -> 3.04, 3.24; 0.05 -> 0.03, 0.07): wrong by more than
+    any rounding a tolerance allows. A sibling written the same as the reference is left out."""
     value = float(text)
     if _INT.match(text):
         return [str(int(text) - 1), str(int(text) + 1)]
     if value == 0:
         return [_number_text(1.0, text), _number_text(-1.0, text)]
-    step = 10.0 ** (math.floor(math.log10(abs(value))) - 1)
-    return [_number_text(value - step, text), _number_text(value + step, text)]
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text.lower() else 0
+    # the second significant digit, and at least two units of the last written place (one
+    # unit can be a rounding difference a tolerance rightly allows: 0.049 for 0.05)
+    step = max(10.0 ** (math.floor(math.log10(abs(value))) - 1), 2 * 10.0**-decimals)
+    out = [_number_text(value - step, text, step), _number_text(value + step, text, step)]
+    return [o for o in out if float(o) != value]
 
 
 def siblings(reference: str, options: Sequence[str] | None) -> list[tuple[str, str]]:
