@@ -97,3 +97,18 @@ def test_a_negated_name_with_initials_stays_negated():
 def test_an_option_or_word_joined_to_another_answer():
     assert judge("Pick one.", "(E)", "\\boxed{(E) and oil filter}").verdict is not True
     assert judge("Which field?", "Epistemology", "Final Answer: Epistemology and tRNA").verdict is not True
+
+
+def test_two_lower_case_answers_joined_by_a_comma():
+    assert judge("What part?", "oil filter", "\\boxed{oil filter, cucumber}").verdict is not True
+    assert judge("Where is it?", "Tulsa", "\\boxed{Tulsa, Oklahoma}").verdict is True  # a qualifier
+
+
+def test_a_sibling_date_is_not_saved_by_a_coarser_alternative():
+    assert judge("When?", "March 27, 2018/March 2018", "\\boxed{March 26, 2018}").verdict is False
+    assert judge("When?", "March 27, 2018/March 2018", "\\boxed{March 2018}").verdict is True
+
+
+def test_a_list_of_values_with_bracketed_items():
+    answer = "0.186, [0, 0, 3, 3, 3, 3, 2, 3, 2, 2, 1, 2, 1], 62, 7.853, [0, 4], 13068"
+    assert judge("Compute it.", "13068", answer).verdict is not True

@@ -55,6 +55,12 @@ _MAY_HEDGE = re.compile(
 )
 _VALUE_CHAR = re.compile(r"\d|\\[A-Za-z]|[-+*^=<>]|^\(?[A-Ja-j]\)?$")
 _AND_JOIN = re.compile(r"\s(?:and|&)\s", re.IGNORECASE)
+# "oil filter, cucumber": two answers; "Tulsa, Oklahoma" (a capitalised qualifier) is one.
+# The second part is a clause, not an answer, when it opens with a pronoun or a conjunction
+# ("No, it diverges").
+_COMMA_PAIR = re.compile(
+    r"[^,;]{1,40},\s*(?=[a-z])(?!(?:it|its|this|that|which|who|because|since|so|as|but|and|or|i|we|you|he|she|they|there|the|a|an|not|no|yes)\b)[^,;]{1,40}"
+)
 _VALUE_ANY = re.compile(r"\d+|\\[A-Za-z]+|[-+*^=<>]|\b[A-J]\b")
 # What a sentence needs to be a list at all (a cheap test before parsing it).
 _MAY_LIST = re.compile(rf"{_SEPARATOR.pattern}|\\q?quad|\(\s*(?:or|and/or|maybe|possibly|perhaps)\b", re.IGNORECASE)
@@ -209,7 +215,9 @@ def candidate_list(sentence: str, *, whole_answer: bool = True) -> CandidateList
         return None
     hedge_words = _MAY_HEDGE.search(s)
     # "X and Y", or four or more items: answers side by side even when they are words
-    joined = whole_answer and (_AND_JOIN.search(s) is not None or s.count(",") >= 3)
+    joined = whole_answer and (
+        _AND_JOIN.search(s) is not None or s.count(",") >= 3 or _COMMA_PAIR.fullmatch(s.strip(" .")) is not None
+    )
     if not hedge_words and not joined and len(_VALUE_ANY.findall(s)) < 2:
         return None  # no alternatives offered and fewer than two values: not a candidate list
     raw_items = _split_with_separators(s)
@@ -236,7 +244,9 @@ def candidate_list(sentence: str, *, whole_answer: bool = True) -> CandidateList
     if sum(p[2] for p in kept[1:]) > 3:
         return None
     items = [p[1] for p in kept]
-    if len(items) < 2 or any(word_count(it) > MAX_ITEM_WORDS or len(it) > MAX_ITEM_CHARS for it in items):
+    if len(items) < 2 or any(
+        (word_count(it) > MAX_ITEM_WORDS and not _is_bare_value(it)) or len(it) > MAX_ITEM_CHARS for it in items
+    ):  # a bracketed value ("[0, 0, 3, 2]") is one item however many numbers it holds
         return None
     if any(_CLAUSE_ITEM.match(it) for it in items):
         return None  # "Mark O'Meara, who won two majors": a relative clause, not a candidate
@@ -261,7 +271,8 @@ def candidate_list(sentence: str, *, whole_answer: bool = True) -> CandidateList
         word_count(it) <= 4 and (re.match(r"[A-Z0-9\\$(-]", it) or word_count(it) <= 2) for it in items
     )
     short_items = all(word_count(it) <= 4 for it in items)
-    if lead == 0 and not naming and ((has_and and names_or_values) or (len(items) >= 4 and short_items)):
+    pair = len(items) == 2 and _COMMA_PAIR.fullmatch(s.strip(" .")) is not None and all(word_count(it) <= 2 for it in items)
+    if lead == 0 and not naming and ((has_and and names_or_values) or (len(items) >= 4 and short_items) or pair):
         # An answer that is itself a list: "Albert Einstein and Niels Bohr", "A, B, C, D, E"
         # (two answers asserted, or many listed). Inside prose ("written by X and Y") an
         # enumeration is a description; two or three words joined by commas stay one answer

@@ -113,6 +113,13 @@ def compare_text(
         return False, "answer has no words"
     best_overlap = 0.0
     parts: list[tuple[bool | None, str]] = []
+    if len(alts) > 1 and len(a_content) <= 8:
+        # a sibling of one alternative is not named by a coarser one ("March 26, 2018" for
+        # "March 27, 2018/March 2018")
+        for alt in alts:
+            sibling = different_numeral(answer, alt)
+            if sibling is not None and sibling[0] is False:
+                return sibling
     for alt in alts:
         r_tok = tokens(alt)
         if not r_tok:
