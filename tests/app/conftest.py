@@ -166,6 +166,16 @@ class RunningApp:
 
 
 @pytest.fixture
+def app_server() -> type[RunningApp]:
+    """The RunningApp class, for tests that start and restart servers themselves.
+
+    (A fixture, not `from conftest import ...`: several test folders have a conftest module and
+    whichever was imported first answers that import.)
+    """
+    return RunningApp
+
+
+@pytest.fixture
 def running_app(sample_db: Path, tmp_path: Path) -> Iterator[RunningApp]:
     app = RunningApp(sample_db, tmp_path / "app.log")
     try:

@@ -236,8 +236,10 @@ DEEP_LINKS = [
 ]
 
 
-def test_deep_links_right_after_a_restart(sample_db: Path, browser_page, tmp_path: Path) -> None:
-    from conftest import RunningApp
+def test_deep_links_right_after_a_restart(
+    sample_db: Path, browser_page, tmp_path: Path, app_server
+) -> None:
+    RunningApp = app_server  # noqa: N806 - the class, from the app tests' conftest
 
     page = browser_page
     shots = Shots(page, tmp_path / "deep-links")

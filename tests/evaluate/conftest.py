@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parent / "data"
-LLAMA_OUTPUTS = "mmlu_pro/model_outputs_Meta-Llama-3_1-8B-Instruct_sample.jsonl"
 
 
 @pytest.fixture

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import LLAMA_OUTPUTS
 
 from genreason import store
 from genreason.evaluate.loaders import realdata_dir as shared_realdata
 from genreason.evaluate.runner import rescore, save_result
 from genreason.store.evals import compare_eval_runs, eval_records, eval_run, list_eval_runs
+
+LLAMA_OUTPUTS = "mmlu_pro/model_outputs_Meta-Llama-3_1-8B-Instruct_sample.jsonl"
 
 
 @pytest.fixture(scope="module")
