@@ -400,6 +400,14 @@ def eval_jobs(db: str, limit: int = 10) -> list[dict[str, Any]]:
         return jobs.list_jobs(con, limit=limit, kind="eval")
 
 
+def checkpoint_evals(db: str, model: str) -> list[dict[str, Any]]:
+    """Eval jobs started for the model folder `model` (a training run's checkpoint), newest first."""
+    from genreason.jobs.eval import evaluations_of
+
+    with _reading(db) as con:
+        return evaluations_of(con, model)
+
+
 def start_eval_job(db: str, model: str, benchmark: str, **options: Any) -> jobs.Job:
     """Evaluate `model` (a checkpoint folder or served name) on `benchmark` as a background job."""
     from genreason.jobs.eval import start_eval_job as start

@@ -3,7 +3,9 @@
 Everything is read through app/data.py (jobs from the store, metrics and completions from run
 folders) and started through lib (`genreason.jobs.start_job`, whose kind module validates the
 settings before anything is recorded). The jobs section refreshes itself every two seconds
-while a job is active.
+while a job is active. A GRPO run that ended with a model (its final/ folder or newest
+checkpoint) can be evaluated in one click: an eval job (`genreason.jobs.eval`) whose progress
+and scores show on the Evaluation page.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import streamlit as st
 
 import data
 from genreason import paths
+from genreason.evaluate.loaders import BENCHMARKS, offline_benchmarks
 from genreason.jobs import ACTIVE
+from genreason.jobs.grpo import trained_model
 from genreason.store import StoreError
 from genreason.train import runs
 from genreason.train.config import PRESETS
@@ -98,6 +102,45 @@ def _resume(db: str, job_id: str) -> None:
     st.session_state["train_active"] = True
 
 
+def _evaluate(db: str, job_id: str, model: str) -> None:
+    benchmark = st.session_state[f"evb_{job_id}"]
+    limit = int(st.session_state[f"evl_{job_id}"]) or None
+    try:
+        started = data.start_eval_job(db, model, benchmark, limit=limit)
+    except (ValueError, OSError, StoreError) as exc:
+        st.session_state[f"evmsg_{job_id}"] = ("error", f"evaluation not started: {exc}")
+        return
+    size = f"the first {limit} questions of " if limit else ""
+    st.session_state[f"evmsg_{job_id}"] = (
+        "success", f"Started evaluation job `{started.id}`: `{model}` on {size}{BENCHMARKS[benchmark].title}. "
+                   "Its progress and, once it ends, its scores are on the Evaluation page.")
+
+
+def _evaluate_controls(db: str, job: dict[str, Any], model: Any) -> None:
+    """One click evaluates the run's final model (or newest checkpoint) on a benchmark (issue 11)."""
+    key = job["id"]
+    benchmarks = offline_benchmarks()
+    if not benchmarks:
+        st.caption(f"`{model}` can be evaluated from the Evaluation page (no benchmark file in the shared "
+                   "real data here: give one there).")
+        return
+    cols = st.columns([3, 2, 2, 1], vertical_alignment="bottom")
+    cols[0].markdown(f"Evaluate `{model.name}` of this run")
+    cols[1].selectbox("Benchmark", benchmarks, format_func=lambda b: BENCHMARKS[b].title, key=f"evb_{key}",
+                      index=benchmarks.index("gsm8k") if "gsm8k" in benchmarks else 0)
+    cols[2].number_input("Questions (--limit, 0 = all)", min_value=0, value=50, step=10, key=f"evl_{key}")
+    cols[3].button("Evaluate", key=f"eval_{key}", on_click=_evaluate, args=(db, key, str(model)))
+    message = st.session_state.pop(f"evmsg_{key}", None)
+    if message:
+        getattr(st, message[0])(message[1])
+        if message[0] == "success":
+            st.page_link("views/evaluation.py", label="Open the Evaluation page", icon=":material/fact_check:")
+    done = data.checkpoint_evals(db, str(model))
+    if done:
+        st.caption("Evaluations of this model: " + ", ".join(
+            f"`{j['id']}` {j['config']['eval']['benchmark']} {j['state']}" for j in done[:5]))
+
+
 def _eta(seconds: Any) -> str:
     if not isinstance(seconds, (int, float)):
         return "-"
@@ -124,6 +167,9 @@ def _job_row(db: str, job: dict[str, Any]) -> None:
                                                            if isinstance(p.get("reward"), float) else ""))
         if job["error"] or p.get("error"):
             st.error(job["error"] or p.get("error"))
+        model = trained_model(job)
+        if model is not None:
+            _evaluate_controls(db, job, model)
         if show_log:
             st.code(data.job_log(job["run_dir"]), language=None)
 

@@ -224,6 +224,12 @@ def benchmark_file(name: str, path: str | os.PathLike[str] | None = None) -> Pat
     return found
 
 
+def offline_benchmarks() -> list[str]:
+    """The benchmarks whose file is in the shared real data here: evaluable with no file to supply."""
+    root = realdata_dir()
+    return [name for name, spec in BENCHMARKS.items() if spec.default_file and (root / spec.default_file).is_file()]
+
+
 def load_benchmark(
     name: str, path: str | os.PathLike[str] | None = None, *, seed: int = 0, limit: int | None = None
 ) -> list[BenchQuestion]:

@@ -66,6 +66,14 @@ def start_eval_job(
     return start_job(db, "eval", config)
 
 
+def evaluations_of(con: Any, model: str | os.PathLike[str], *, limit: int = 1000) -> list[dict[str, Any]]:
+    """Eval jobs of the model at `model` (as given to start_eval_job), newest first (list_jobs rows)."""
+    from genreason.jobs.listing import list_jobs
+
+    want = str(model)
+    return [j for j in list_jobs(con, limit=limit, kind="eval") if (j["config"].get("eval") or {}).get("model") == want]
+
+
 def _done_rows(path: Path) -> list[Any]:
     """Output rows an earlier attempt wrote (a cut last line is dropped)."""
     from genreason.evaluate.outputs import OutputRow

@@ -11,12 +11,14 @@ The run writes metrics.jsonl, completions.jsonl and checkpoints into the run fol
 continues from the newest checkpoint with its step count.
 
     job = start_grpo_job(db, preset="tiny-cpu", model="/models/tiny", snapshot="demo")
+    trained_model(jobs.get_job(con, job.id))   # final/ or the newest checkpoint, once it ended
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from genreason.jobs.runner import Job, JobContext, start_job
@@ -53,6 +55,22 @@ def run(ctx: JobContext) -> dict[str, Any]:
     cfg = GRPORunConfig.from_dict({**ctx.config["grpo"], "output_dir": str(ctx.run_dir)})
     result = train_grpo(cfg, should_stop=ctx.stop_requested, progress=ctx.progress)
     return {k: result[k] for k in ("step", "checkpoint", "final_model", "resumed_from")}
+
+
+def trained_model(job: Mapping[str, Any]) -> Path | None:
+    """The model folder a finished GRPO job (done, stopped or failed; a `list_jobs` row) left
+    to evaluate: its `final/` model when it reached max_steps, else its newest complete
+    checkpoint; None for another kind, a job still at work, or one that saved nothing yet."""
+    from genreason.jobs.runner import FINISHED
+    from genreason.train.grpo import last_checkpoint
+
+    if job.get("kind") != "grpo" or job.get("state") not in FINISHED or not job.get("run_dir"):
+        return None
+    run_dir = Path(job["run_dir"])
+    final = run_dir / "final"
+    if (final / "config.json").is_file():
+        return final
+    return last_checkpoint(run_dir)
 
 
 def start_grpo_job(
