@@ -163,3 +163,19 @@ def test_disagreements_side_by_side_and_the_full_comparison():
     assert result.metrics["n"] == 6
     d = result.to_dict()
     assert d["matrix"]["true"]["false"] == 2 and "answer_type" in d["breakdowns"]
+
+
+def test_the_one_scorer_counts_undecided_as_not_accepted_and_reports_it_apart() -> None:
+    from genreason.verify.assess.metrics import score
+
+    # verdicts:  T     T      F     None  None   F     T
+    # truth:     T     F      T     T     F      F     None (no truth: left out of scoring)
+    s = score([True, True, False, None, None, False, True], [True, False, True, True, False, False, None])
+    assert (s.n, s.scored, s.tp, s.fp, s.fn, s.tn) == (7, 6, 1, 1, 2, 2)
+    assert s.accuracy == 3 / 6  # undecided on a false item is rightly not accepted
+    assert s.precision == 1 / 2 and s.recall == 1 / 3
+    assert (s.undecided, s.undecided_scored, s.truth_undecided) == (2, 2, 1)
+    # agreement and kappa compare the three labels as they are, over all 7 items
+    assert s.agreement == 2 / 7  # (T,T) and (F,F)
+    assert score([], []).accuracy is None and score([None], [None]).kappa is None
+    assert score([True, False], [True, False]).kappa == 1.0
