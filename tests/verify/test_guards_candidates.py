@@ -112,3 +112,9 @@ def test_a_sibling_date_is_not_saved_by_a_coarser_alternative():
 def test_a_list_of_values_with_bracketed_items():
     answer = "0.186, [0, 0, 3, 3, 3, 3, 2, 3, 2, 2, 1, 2, 1], 62, 7.853, [0, 4], 13068"
     assert judge("Compute it.", "13068", answer).verdict is not True
+
+
+def test_an_unclosed_bracket_does_not_hide_the_list():
+    reference = "Russia\xa0(/Russia"  # written badly in the data: a bracket never closed
+    assert judge("Where?", reference, "0 or Russia (/Russia or none of the above").verdict is False
+    assert judge("Where?", reference, "Russia").verdict is True

@@ -130,8 +130,8 @@ def bracket_spans(text: str) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0:
                 spans.append((start, i + 1))
-    if depth:
-        spans.append((start, len(text)))
+    # A bracket never closed ("Russia (" in a reference written badly) encloses nothing: taking
+    # it to run to the end would hide every separator after it.
     return spans
 
 
