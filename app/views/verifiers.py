@@ -120,6 +120,28 @@ def _on_cell_click() -> None:
         st.session_state["queue_pos"] = 1
 
 
+def _cell_buttons(matrix: dict[str, dict[str, int]]) -> None:
+    """One button per disagreeing cell of the matrix: a click opens the queue on that cell.
+
+    The chart's own point selection depends on the browser delivering a plotly selection event;
+    a button always reaches the page, by mouse or keyboard.
+    """
+    cells = [(ra, cb, n) for ra, row in matrix.items() for cb, n in row.items() if ra != cb and n]
+    if not cells:
+        return
+    st.caption("Open the disagreement queue on one cell:")
+    cols = st.columns(min(3, len(cells)))
+    for i, (ra, cb, n) in enumerate(cells):
+        cols[i % len(cols)].button(
+            f"A {VERDICT_WORD[ra]}, B {VERDICT_WORD[cb]}: {n:,}", key=f"cell_{ra}_{cb}",
+            on_click=_open_cell, args=(f"{ra}|{cb}",), use_container_width=True)
+
+
+def _open_cell(cell: str) -> None:
+    st.session_state["queue_cell"] = cell
+    st.session_state["queue_pos"] = 1
+
+
 def _comparison(state: data.DbState, a: str, b: str) -> dict[str, Any]:
     result = data.comparison(state.path, data.pair_version(state.path, a, b), a, b)
     m = result["metrics"]
@@ -138,6 +160,7 @@ def _comparison(state: data.DbState, a: str, b: str) -> dict[str, Any]:
         st.plotly_chart(_matrix_figure(result["matrix"], a, b), key="matrix_chart",
                         on_select=_on_cell_click, selection_mode="points",
                         config={"displayModeBar": False})
+        _cell_buttons(result["matrix"])
     with right:
         tabs = st.tabs([GROUP_LABELS[g] for g in result["bars"]])
         for tab, (group, rows) in zip(tabs, result["bars"].items(), strict=True):

@@ -401,6 +401,25 @@ def test_the_queue_filters_by_answer_type_and_matrix_cell(sample_db: Path) -> No
     assert not at.exception
 
 
+def test_a_matrix_cell_button_opens_the_queue_on_that_cell(sample_db: Path) -> None:
+    at = open_app("views/verifiers.py")
+    at.selectbox(key="judge_a").select(ANNOTATOR).run()  # seeded to flip every 5th label
+    a, b = at.selectbox(key="judge_a").value, at.selectbox(key="judge_b").value
+    buttons = [btn for btn in at.button if str(btn.key).startswith("cell_")]
+    assert buttons, "the annotator disagrees with the reference, so cell buttons are shown"
+    button = buttons[-1]
+    _, va, vb = button.key.split("_")
+    button.click().run()
+    assert not at.exception
+    assert at.selectbox(key="queue_cell").value == f"{va}|{vb}"
+    with store.connect(sample_db, read_only=True) as con:
+        queue = compare_judges(con, a, b, max_disagreements=None).disagreements
+    label = {True: "true", False: "false", None: "undecided"}
+    in_cell = [r for r in queue if (label[r["verdict_a"]], label[r["verdict_b"]]) == (va, vb)]
+    assert in_cell and f"of {len(in_cell)}" in texts(at.caption)
+    assert f": {len(in_cell):,}" in button.label
+
+
 def test_the_comparison_has_no_queue_cap_and_survives_unrelated_verdicts(sample_db: Path) -> None:
     import data as app_data
     from genreason.judging import Judgment
