@@ -19,7 +19,7 @@ from typing import Any
 from genreason.judging import NO_ANSWER, Item, Judgment
 from genreason.verify.extract import extract_answer, strip_thinking
 from genreason.verify.rules.dispatch import compare_answer
-from genreason.verify.rules.guards.hedges import second_candidate
+from genreason.verify.rules.guards.hedges import second_candidate, shorten
 from genreason.verify.rules.guards.junk import junk_reason
 from genreason.verify.rules.guards.restatement import restates_question
 from genreason.verify.rules.kinds import Reference, parse_reference
@@ -75,7 +75,35 @@ def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | Non
             return False, "hedge", several.reason + " (on the answer line)", answer, detail
     verdict, rule, reason, parse = compare_answer(ref, answer, context)
     detail["answer"] = parse
+    other = _trailing_answer(rest, ref) if rest and verdict is True else None
+    if other is not None:  # a wrong answer stays False; a right one followed by another is unsure
+        detail["answer"] = {"kind": "several", "items": [answer, other]}
+        reason = f"another answer ({shorten(other, 40)!r}) follows the answer: which one is meant is unclear"
+        return None, "hedge", reason, answer, detail
     return verdict, rule, reason, answer, detail
+
+
+# A closing line that is prose or markup, not an answer: a sentence, a tag, a rule line.
+_TRAILING_PROSE = re.compile(r"[.!?:]$|^</?\w+>$")
+
+
+def _trailing_answer(rest: str, ref: Reference) -> str | None:
+    """The text after the answer when it is itself another answer: "(G)" on the answer line
+    and "none" on the last line end the response with two answers, and a reward must not pay
+    for the first alone. Another answer is a short item (one to three words, not a sentence)
+    that does not name the reference, or, for a choice, the text of another option. Prose
+    after an answer ("I hope it is correct.") is neither."""
+    tail = rest.strip().strip("*_`$ ")
+    if not tail or not re.search(r"\w", tail):
+        return None
+    verdict, _, _, parse = compare_answer(ref, tail)
+    if verdict is True:
+        return None  # the answer said again ("B" and, below, option B's text)
+    if verdict is False and isinstance(parse, dict) and parse.get("kind") == "choice" and parse.get("letter"):
+        return tail  # another option chosen below the answer
+    if len(tail.split()) > 3 or _TRAILING_PROSE.search(tail):
+        return None
+    return tail
 
 
 def _is_reference_text(text: str, reference: str) -> bool:

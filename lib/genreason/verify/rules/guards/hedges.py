@@ -11,6 +11,9 @@ pen" all contain the reference. The detector is tied to no dataset or exact phra
   answers; the caller says which items are the reference, and any other item voids the match.
   Words joined by commas are often one answer ("Tulsa, Oklahoma", "May 31, 2012") and names
   joined by "or" after "is called" are one thing named twice: those are not lists.
+- `mixed_items`: a short answer that is the reference with a value beside it ("tRNA, O(log
+  n)", "laptop, 6") gives two answers of different shapes; a value is no qualifier the way
+  "Oklahoma" qualifies "Tulsa".
 
 Restatements of the question are detected in `genreason.verify.rules.guards.restatement`.
 Negations are read in `genreason.verify.rules.guards.negation`. Pure string work.
@@ -354,6 +357,33 @@ def offers_several(
                 found.items,
             )
     return None
+
+
+def mixed_items(answer: str, is_reference: Callable[[str], bool]) -> Several | None:
+    """A short answer that is the reference with an item of another shape beside it: several
+    answers, not one ("tRNA, O(\\log n)", "laptop, 6", "pelican, 798, (A), no").
+
+    A word answer followed by a comma and a value (a number, formula or option letter) is not
+    a qualifier of it the way "Tulsa, Oklahoma" qualifies a city: a value names a second
+    answer of its own. Only whole short answers count (prose holds values beside the
+    reference: "awarded to Wilhelm Röntgen in 1901"). Undecided, not False: "Super Bowl LII,
+    2018" may be a gloss, which the model in the hybrid can tell.
+    """
+    if len(answer) > MAX_LIST_ANSWER_CHARS or "," not in answer and ";" not in answer:
+        return None
+    s = unwrap_text(answer, pad=True).strip()
+    items = split_items(s)
+    if len(items) < 2:
+        return None
+    hits = [is_reference(it) for it in items]
+    named = [it for it, hit in zip(items, hits, strict=True) if hit]
+    if not named or any(_is_bare_value(it) for it in named):
+        return None  # the reference itself a value: the numeric rules judge lists of values
+    values = [it for it, hit in zip(items, hits, strict=True) if not hit and _is_bare_value(it)]
+    if not values:
+        return None
+    shown = ", ".join(shorten(it, 30) for it in items[:6]) + (", ..." if len(items) > 6 else "")
+    return Several(None, f"answers {len(items)} items of different shapes ({shown}), the reference among them", tuple(items))
 
 
 def shorten(text: str, n: int = 60) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from genreason.verify.rules.guards.hedges import offers_several, split_items
+from genreason.verify.rules.guards.hedges import mixed_items, offers_several, split_items
 from genreason.verify.rules.text.parts import (
     different_numeral,
     extended_by_numeral,
@@ -153,6 +153,9 @@ def compare_text(
                 several = _offers_several(reference, answer, r_content)
                 if several is not None:
                     return several
+                mixed = mixed_items(answer, lambda item: names_reference(reference, item))
+                if mixed is not None:
+                    return mixed.verdict, mixed.reason
             return True, contained
         part = judge_part(answer, alt, question) if len(a_content) <= len(r_content) else None
         if part is not None:

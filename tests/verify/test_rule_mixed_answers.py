@@ -1,0 +1,134 @@
+"""Two answers given as one: the reference with a value of another shape beside it on the answer
+line ("tRNA, O(log n)"), and another short answer left below the answer line ("(G)" ... "none").
+
+Hand-made cases (not the probe's): every attack is never judged True, and the look-alikes that
+state one answer (a place qualified by its region, an answer sentence holding a year, "x = 3",
+"B) Paris", prose or the answer repeated after the answer line) stay accepted. Ids name the
+family and the case.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from genreason.judging import Item
+from genreason.verify.rules.guards.hedges import mixed_items
+from genreason.verify.rules.verifier import judge_items
+
+CAPITALS = ("Sydney", "Canberra", "Melbourne", "Perth")
+
+
+def _judge(question: str, reference: str, response: str, answer_type: str | None = None, options=None):
+    return judge_items([Item(question, reference, response, answer_type=answer_type, options=options)])[0]
+
+
+# (question, reference, response, id): the reference plus a second answer of another shape.
+MIXED = [
+    ("Which gas do plants take in for photosynthesis?", "carbon dioxide", "Final Answer: carbon dioxide, 42", "word-then-number"),
+    ("Which organelle makes most of a cell's ATP?", "mitochondria", "\\boxed{mitochondria, x^2 + 1}", "word-then-formula"),
+    ("What is the capital of Australia?", "Canberra", "Final Answer: Canberra, (C)", "word-then-option-letter"),
+    ("What is the capital of Australia?", "Canberra", "Final Answer: 17, Canberra", "number-then-word"),
+    ("What is the capital of Australia?", "Canberra", "Final Answer: Canberra; 3.5", "semicolon"),
+    (
+        "What is the capital of Australia?",
+        "Canberra",
+        "Final Answer: Canberra, 17, (B), it was opened, no, no, jigsaw puzzle",
+        "many-heterogeneous-items",
+    ),
+    ("Which planet is known as the Red Planet?", "Mars", "\\boxed{\\text{Mars}, \\frac{1}{2}}", "boxed-text-and-fraction"),
+]
+
+
+@pytest.mark.parametrize("question,reference,response", [c[:3] for c in MIXED], ids=[c[3] for c in MIXED])
+def test_reference_beside_a_value_is_not_accepted(question, reference, response):
+    j = _judge(question, reference, response, "String")
+    assert j.verdict is not True, j.reason
+
+
+def test_mixed_items_names_what_it_found():
+    found = mixed_items("tRNA, O(\\log n)", lambda item: item == "tRNA")
+    assert found is not None and found.verdict is None
+    assert found.items == ("tRNA", "O(\\log n)")
+    assert mixed_items("tRNA", lambda item: item == "tRNA") is None  # one item
+    assert mixed_items("Tulsa, Oklahoma", lambda item: item == "Tulsa") is None  # a qualifier, no value
+    assert mixed_items("17, 18", lambda item: item == "17") is None  # the reference a value: the numeric rules judge it
+
+
+# (question, reference, response, answer_type, options, id): one answer stated; must stay True.
+ONE_ANSWER = [
+    ("In which city is the Philbrook Museum of Art?", "Tulsa", "Final Answer: Tulsa, Oklahoma", "String", None, "city-state"),
+    ("What is the capital of France?", "Paris", "Final Answer: Paris, France", "String", None, "city-country"),
+    (
+        "Who received the first Nobel Prize in Physics?",
+        "Wilhelm Röntgen",
+        "Final Answer: The Nobel Prize was awarded to Wilhelm Röntgen in 1901.",
+        "String",
+        None,
+        "sentence-with-a-year",
+    ),
+    ("Solve 2x + 1 = 7.", "3", "Final Answer: x = 3", "Integer", None, "equation-for-a-number"),
+    ("What is the capital of France?", "B", "Final Answer: B) Paris", "Multiple Choice", ("London", "Paris", "Rome"), "letter-and-its-text"),
+    ("What is the capital of Australia?", "Canberra", "Final Answer: Canberra, Australian Capital Territory", "String", None, "capitalised-qualifier"),
+    ("On what date did the event happen?", "May 31, 2012", "Final Answer: May 31, 2012", "String", None, "date-with-comma"),
+]
+
+
+@pytest.mark.parametrize(
+    "question,reference,response,answer_type,options", [c[:5] for c in ONE_ANSWER], ids=[c[5] for c in ONE_ANSWER]
+)
+def test_one_answer_stays_accepted(question, reference, response, answer_type, options):
+    j = _judge(question, reference, response, answer_type, options)
+    assert j.verdict is True, j.reason
+
+
+# Another answer left far below the answer line: the response ends with two answers.
+TRAILING = [
+    ("Which branch of philosophy studies knowledge?", "Epistemology", "Final Answer: Epistemology" + "\n" * 30 + "Ethics", "String", None, "word-then-word"),
+    ("Which branch of philosophy studies knowledge?", "Epistemology", "Final Answer: Epistemology" + "\n" * 30 + "none", "String", None, "word-then-none"),
+    ("Who holds the white ball at the end?", "(G)", "Final Answer: (G)" + "\n" * 30 + "none", "String", None, "option-string-then-none"),
+    (
+        "What is the capital of Australia?",
+        "B",
+        "Final Answer: B" + "\n" * 30 + "Melbourne",
+        "Multiple Choice",
+        CAPITALS,
+        "letter-then-another-option-text",
+    ),
+    (
+        "Which is the best way to describe the long-run aggregate supply curve?",
+        "A",
+        "Final Answer: A" + "\n" * 30 + "It slopes downward to the right.",
+        "Multiple Choice",
+        ("It is vertical.", "It slopes downward to the right.", "It is horizontal."),
+        "letter-then-another-option-sentence",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "question,reference,response,answer_type,options", [c[:5] for c in TRAILING], ids=[c[5] for c in TRAILING]
+)
+def test_another_answer_below_is_not_accepted(question, reference, response, answer_type, options):
+    j = _judge(question, reference, response, answer_type, options)
+    assert j.verdict is None, j.reason  # undecided: the model in the hybrid decides
+    assert j.rule == "hedge"
+
+
+# What may follow an answer without being a second one.
+AFTER_ONE_ANSWER = [
+    ("What is the capital of Australia?", "B", "Final Answer: B\n\nI hope it is correct.", "Multiple Choice", CAPITALS, "prose"),
+    ("What is the capital of Australia?", "B", "Final Answer: B\n\n\nCanberra", "Multiple Choice", CAPITALS, "its-option-text"),
+    ("Which branch of philosophy studies knowledge?", "Epistemology", "Final Answer: Epistemology\n\nEpistemology", "String", None, "repeated"),
+    ("How many apples are left?", "3", "\\boxed{3}\n\nThat is the number of apples left.", "Integer", None, "closing-sentence"),
+    ("How many apples are left?", "3", "Final Answer: 3\n\n---", "Integer", None, "rule-line"),
+]
+
+
+@pytest.mark.parametrize(
+    "question,reference,response,answer_type,options",
+    [c[:5] for c in AFTER_ONE_ANSWER],
+    ids=[c[5] for c in AFTER_ONE_ANSWER],
+)
+def test_text_after_one_answer_keeps_it_accepted(question, reference, response, answer_type, options):
+    j = _judge(question, reference, response, answer_type, options)
+    assert j.verdict is True, j.reason
