@@ -3,7 +3,8 @@ line ("tRNA, O(log n)"), and another short answer left below the answer line ("(
 
 Hand-made cases (not the probe's): every attack is never judged True, and the look-alikes that
 state one answer (a place qualified by its region, an answer sentence holding a year, "x = 3",
-"B) Paris", prose or the answer repeated after the answer line) stay accepted. Ids name the
+"B) Paris", prose or the answer repeated after the answer line) stay accepted. A long run of
+spaces parts the answer line as a line break does (`genreason.verify.extract`). Ids name the
 family and the case.
 """
 
@@ -86,6 +87,8 @@ TRAILING = [
     ("Which branch of philosophy studies knowledge?", "Epistemology", "Final Answer: Epistemology" + "\n" * 30 + "Ethics", "String", None, "word-then-word"),
     ("Which branch of philosophy studies knowledge?", "Epistemology", "Final Answer: Epistemology" + "\n" * 30 + "none", "String", None, "word-then-none"),
     ("Who holds the white ball at the end?", "(G)", "Final Answer: (G)" + "\n" * 30 + "none", "String", None, "option-string-then-none"),
+    ("Which branch of philosophy studies knowledge?", "Epistemology", "Final Answer: Epistemology" + " " * 2000 + "Ethics", "String", None, "spaces-then-word"),
+    ("What is the capital of Australia?", "B", "Final Answer: B" + " " * 500 + "Perth", "Multiple Choice", CAPITALS, "spaces-then-another-option"),
     (
         "What is the capital of Australia?",
         "B",
@@ -121,6 +124,7 @@ AFTER_ONE_ANSWER = [
     ("Which branch of philosophy studies knowledge?", "Epistemology", "Final Answer: Epistemology\n\nEpistemology", "String", None, "repeated"),
     ("How many apples are left?", "3", "\\boxed{3}\n\nThat is the number of apples left.", "Integer", None, "closing-sentence"),
     ("How many apples are left?", "3", "Final Answer: 3\n\n---", "Integer", None, "rule-line"),
+    ("Which branch of philosophy studies knowledge?", "Epistemology", "Final Answer: Epistemology" + " " * 2000 + "...", "String", None, "spaces-then-dots"),
 ]
 
 

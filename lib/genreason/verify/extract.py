@@ -112,10 +112,16 @@ def extract_answer(response: str) -> Extraction:
         return NONE
 
 
+_LONG_GAP = re.compile(r"[ \t]{40,}")
+
+
 def _extract(response: str) -> Extraction:
     if not isinstance(response, str) or not response.strip():
         return NONE
-    text = strip_thinking(response).rstrip()
+    # A long run of spaces parts what stands on either side of it as a line break does
+    # ("Final Answer: F" + 2000 spaces + "G"): the second piece is text after the answer, for
+    # the judge to see, not one answer "F G".
+    text = _LONG_GAP.sub("\n", strip_thinking(response)).rstrip()
     cut = len(text) > TAIL_CHARS
     if cut:
         head, text = text[:-TAIL_CHARS], text[-TAIL_CHARS:]
