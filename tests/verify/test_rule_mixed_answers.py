@@ -17,6 +17,13 @@ from genreason.verify.rules.guards.hedges import mixed_items
 from genreason.verify.rules.verifier import judge_items
 
 CAPITALS = ("Sydney", "Canberra", "Melbourne", "Perth")
+# Items of every shape, the reference among them; twice over, longer than a short answer (600).
+LONG_LIST = [
+    "19.47 degrees", "11/12", "2.00 mol of water", "the Treaty of Westphalia", "Mars", "[2, 5]", "10 percent",
+    "a monopoly market", "167 kJ per mole", "(C)", "\\ln(x^2 + 1) + C", "the Atlantic Ocean", "Marie Curie",
+    "photosynthesis in plants", "O(n log n)", "y = Ce^{3x}", "Johannes Gutenberg", "the mitochondria",
+    "3.14159", "Mount Kilimanjaro", "the Pythagorean theorem", "42", "Alexander Fleming", "the Sahara Desert", "7",
+]
 
 
 def _judge(question: str, reference: str, response: str, answer_type: str | None = None, options=None):
@@ -37,6 +44,9 @@ MIXED = [
         "many-heterogeneous-items",
     ),
     ("Which planet is known as the Red Planet?", "Mars", "\\boxed{\\text{Mars}, \\frac{1}{2}}", "boxed-text-and-fraction"),
+    ("Which planet is known as the Red Planet?", "Mars", "Final Answer: Mars and \\ln(x^2 + 1) + C", "and-joined-formula"),
+    ("Which rivers bound Mesopotamia?", "Tigris/Euphrates", "Final Answer: Tigris/Euphrates, 1992", "whole-alternatives-then-year"),
+    ("Which planet is known as the Red Planet?", "Mars", "Final Answer: " + ", ".join(LONG_LIST * 2), "long-list-of-many-items"),
 ]
 
 

@@ -83,6 +83,8 @@ MAX_ITEM_WORDS = 6
 # alternatives offered ("or", "either") and lists of values count.
 MAX_LIST_ANSWER_CHARS = 600
 MAX_ITEM_CHARS = 80
+# A list of many short items may run longer than a short answer (25 values side by side).
+MAX_MIXED_ANSWER_CHARS = 3000
 MAX_LEAD_WORDS = 6
 MAX_HEDGED_LEAD_WORDS = 14
 # Items that qualify the one before instead of offering another answer.
@@ -366,15 +368,19 @@ def mixed_items(answer: str, is_reference: Callable[[str], bool]) -> Several | N
     A word answer followed by a comma and a value (a number, formula or option letter) is not
     a qualifier of it the way "Tulsa, Oklahoma" qualifies a city: a value names a second
     answer of its own. Only whole short answers count (prose holds values beside the
-    reference: "awarded to Wilhelm Röntgen in 1901"). Undecided, not False: "Super Bowl LII,
-    2018" may be a gloss, which the model in the hybrid can tell.
+    reference: "awarded to Wilhelm Röntgen in 1901"), and a long answer only when it is a list
+    of many short items. Items joined by "and" count too ("Monopoly and \\ln(x^2 + 1) + C").
+    Undecided, not False: "Super Bowl LII, 2018" may be a gloss, which the model in the hybrid
+    can tell.
     """
-    if len(answer) > MAX_LIST_ANSWER_CHARS or "," not in answer and ";" not in answer:
+    if len(answer) > MAX_MIXED_ANSWER_CHARS or not re.search(r"[,;]|\s(?:and|&)\s", answer, re.IGNORECASE):
         return None
     s = unwrap_text(answer, pad=True).strip()
     items = split_items(s)
     if len(items) < 2:
         return None
+    if len(answer) > MAX_LIST_ANSWER_CHARS and (len(items) < 6 or any(word_count(it) > MAX_ITEM_WORDS for it in items)):
+        return None  # long prose, not a list of answers
     hits = [is_reference(it) for it in items]
     named = [it for it, hit in zip(items, hits, strict=True) if hit]
     if not named or any(_is_bare_value(it) for it in named):

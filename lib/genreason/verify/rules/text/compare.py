@@ -62,6 +62,8 @@ def names_reference(reference: str, item: str) -> bool:
     n = normalize(item)
     if not n:
         return False
+    if n == normalize(reference):
+        return True  # the reference written whole, all its alternatives ("A/B")
     if any(holds_sibling(item, alt) for alt in split_alternatives(reference)):
         return False  # "July 3, 1776" is not "July 4, 1776", though it holds "1776"
     for alt in split_alternatives(reference):
