@@ -99,6 +99,8 @@ TRAILING = [
     ("Who holds the white ball at the end?", "(G)", "Final Answer: (G)" + "\n" * 30 + "none", "String", None, "option-string-then-none"),
     ("Which branch of philosophy studies knowledge?", "Epistemology", "Final Answer: Epistemology" + " " * 2000 + "Ethics", "String", None, "spaces-then-word"),
     ("What is the capital of Australia?", "B", "Final Answer: B" + " " * 500 + "Perth", "Multiple Choice", CAPITALS, "spaces-then-another-option"),
+    ("Where does the story end?", "the old mill", "\\boxed{the old mill" + "\n" * 30 + "the river}", "String", None, "boxed-lines-then-words"),
+    ("Where does the story end?", "the old mill", "\\boxed{the old mill" + " " * 900 + "nowhere}", "String", None, "boxed-spaces-then-word"),
     (
         "What is the capital of Australia?",
         "B",
@@ -134,6 +136,15 @@ AFTER_ONE_ANSWER = [
     ("Which branch of philosophy studies knowledge?", "Epistemology", "Final Answer: Epistemology\n\nEpistemology", "String", None, "repeated"),
     ("How many apples are left?", "3", "\\boxed{3}\n\nThat is the number of apples left.", "Integer", None, "closing-sentence"),
     ("How many apples are left?", "3", "Final Answer: 3\n\n---", "Integer", None, "rule-line"),
+    ("Where does the story end?", "the old mill", "\\boxed{the old mill\n\nthe old mill}", "String", None, "boxed-repeated"),
+    (
+        "Write the identity matrix of size 2.",
+        "\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}",
+        "\\boxed{\\begin{pmatrix} 1 & 0 \\\\\n 0 & 1\n\\end{pmatrix}}",
+        "Matrix",
+        None,
+        "matrix-over-lines",
+    ),
     ("Which branch of philosophy studies knowledge?", "Epistemology", "Final Answer: Epistemology" + " " * 2000 + "...", "String", None, "spaces-then-dots"),
 ]
 

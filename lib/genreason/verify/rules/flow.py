@@ -76,6 +76,8 @@ def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | Non
     verdict, rule, reason, parse = compare_answer(ref, answer, context)
     detail["answer"] = parse
     other = _trailing_answer(rest, ref) if rest and verdict is True else None
+    if other is None and verdict is True:
+        other = _second_line_answer(answer, ref)
     if other is not None:  # a wrong answer stays False; a right one followed by another is unsure
         detail["answer"] = {"kind": "several", "items": [answer, other]}
         reason = f"another answer ({shorten(other, 40)!r}) follows the answer: which one is meant is unclear"
@@ -104,6 +106,21 @@ def _trailing_answer(rest: str, ref: Reference) -> str | None:
     if len(tail.split()) > 3 or _TRAILING_PROSE.search(tail):
         return None
     return tail
+
+
+_WORDS_LINE = re.compile(r"[\w'’ -]{1,40}")
+
+
+def _second_line_answer(answer: str, ref: Reference) -> str | None:
+    """The last line of an answer written over several lines ("\\boxed{X" ... "none}") when
+    the first line alone is the answer and the last is another short answer in words; a
+    formula's lines ("\\end{pmatrix}") are not answers of their own."""
+    lines = [line.strip() for line in answer.split("\n") if line.strip()]
+    if len(lines) < 2 or not _WORDS_LINE.fullmatch(lines[-1]):
+        return None
+    if compare_answer(ref, lines[0])[0] is not True:
+        return None
+    return _trailing_answer(lines[-1], ref)
 
 
 def _is_reference_text(text: str, reference: str) -> bool:
