@@ -120,6 +120,21 @@ TRAILING = [
 ]
 
 
+# No marker: the last line is the answer, and a value far above it on the "same" line (2000
+# spaces between) is not found in the whole response as if it were the answer. (A String
+# reference there is still found: the whole-response search of prose answers, kept for
+# open-domain QA, costs EVOUNA NQ accuracy when a short last line stops it.)
+BARE_GAP = [
+    ("What is 1/2 + 1/4?", "\\frac{3}{4}", "\\frac{3}{4}" + " " * 2000 + "\\frac{5}{4}", "Fraction", "fraction-then-fraction"),
+]
+
+
+@pytest.mark.parametrize("question,reference,response,answer_type", [c[:4] for c in BARE_GAP], ids=[c[4] for c in BARE_GAP])
+def test_bare_answer_past_a_long_gap_is_not_accepted(question, reference, response, answer_type):
+    j = _judge(question, reference, response, answer_type)
+    assert j.verdict is not True, j.reason
+
+
 @pytest.mark.parametrize(
     "question,reference,response,answer_type,options", [c[:5] for c in TRAILING], ids=[c[5] for c in TRAILING]
 )

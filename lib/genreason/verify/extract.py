@@ -115,13 +115,18 @@ def extract_answer(response: str) -> Extraction:
 _LONG_GAP = re.compile(r"[ \t]{40,}")
 
 
+def break_long_gaps(text: str) -> str:
+    """`text` with every run of 40 or more spaces or tabs made a line break."""
+    return _LONG_GAP.sub("\n", text)
+
+
 def _extract(response: str) -> Extraction:
     if not isinstance(response, str) or not response.strip():
         return NONE
     # A long run of spaces parts what stands on either side of it as a line break does
     # ("Final Answer: F" + 2000 spaces + "G"): the second piece is text after the answer, for
     # the judge to see, not one answer "F G".
-    text = _LONG_GAP.sub("\n", strip_thinking(response)).rstrip()
+    text = break_long_gaps(strip_thinking(response)).rstrip()
     cut = len(text) > TAIL_CHARS
     if cut:
         head, text = text[:-TAIL_CHARS], text[-TAIL_CHARS:]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from genreason.judging import NO_ANSWER, Item, Judgment
-from genreason.verify.extract import extract_answer, strip_thinking
+from genreason.verify.extract import break_long_gaps, extract_answer, strip_thinking
 from genreason.verify.rules.dispatch import compare_answer
 from genreason.verify.rules.guards.hedges import second_candidate, shorten
 from genreason.verify.rules.guards.junk import junk_reason
@@ -64,7 +64,7 @@ def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | Non
     if ex.method == "last_line":
         # No marker: the whole (tail of the) response is the answer; a buried string answer
         # is looked for there, numbers stay with the last line.
-        context = strip_thinking(item.response)[-4000:]
+        context = break_long_gaps(strip_thinking(item.response))[-4000:]
         if item.question and restates_question(context, item.question) and not _is_reference_text(context, ref.text):
             return False, "junk", "restates the question (whole response)", answer, detail
     rest = getattr(ex, "rest", None)  # what the answer line says after the answer
