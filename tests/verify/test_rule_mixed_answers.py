@@ -126,6 +126,8 @@ TRAILING = [
 # open-domain QA, costs EVOUNA NQ accuracy when a short last line stops it.)
 BARE_GAP = [
     ("What is 1/2 + 1/4?", "\\frac{3}{4}", "\\frac{3}{4}" + " " * 2000 + "\\frac{5}{4}", "Fraction", "fraction-then-fraction"),
+    ("What is the area of a 3 cm by 5 cm rectangle?", "15\\mbox{ cm}^2", "15\\mbox{ cm}^2" + "\n" * 40 + "25\\mbox{ cm}^2", None, "untyped-quantity-lines-below"),
+    ("What is the area of a 3 cm by 5 cm rectangle?", "15\\mbox{ cm}^2", "15\\mbox{ cm}^2" + " " * 2000 + "25\\mbox{ cm}^2", None, "untyped-quantity-far-below"),
 ]
 
 

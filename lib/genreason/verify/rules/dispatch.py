@@ -168,7 +168,10 @@ def compare_answer(ref: Reference, answer: str, context: str | None = None) -> O
     outcome = _dispatch_typed(ref, answer, context)
     distinctive = re.search(r"[A-Za-z]{3,}|\d{3,}", ref.text)  # not "x" or "3": those are everywhere
     structured = ref.kind in ("string", "choice", "boolean", "matrix", "list", "expression")
-    if outcome[0] is not True and context is not None and ref.declared is None and distinctive and not structured:
+    # A last line that is a different value alone ("25 cm^2" below "15 cm^2") is the answer
+    # given last, not a sentence to search around.
+    other_value = outcome[0] is False and not re.search(r"[A-Za-z]{4,}", re.sub(r"\\[A-Za-z]+", "", answer))
+    if outcome[0] is not True and context is not None and ref.declared is None and distinctive and not structured and not other_value:
         # Untyped reference, prose response (no answer marker): open-domain QA answers name
         # the reference in a sentence ("... released in theaters on June 22, 1984."). Not for
         # matrices, lists and formulas: their text inside a response may be one candidate of
