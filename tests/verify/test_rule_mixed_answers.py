@@ -45,6 +45,8 @@ MIXED = [
     ),
     ("Which planet is known as the Red Planet?", "Mars", "\\boxed{\\text{Mars}, \\frac{1}{2}}", "boxed-text-and-fraction"),
     ("Which planet is known as the Red Planet?", "Mars", "Final Answer: Mars and \\ln(x^2 + 1) + C", "and-joined-formula"),
+    ("Which option names the antecedent?", "(E)", "Final Answer: (E) and it was opened", "option-string-and-words"),
+    ("Which option names the antecedent?", "(E)", "\\boxed{(E), the drawer}", "option-string-comma-words"),
     ("Which rivers bound Mesopotamia?", "Tigris/Euphrates", "Final Answer: Tigris/Euphrates, 1992", "whole-alternatives-then-year"),
     ("Which planet is known as the Red Planet?", "Mars", "Final Answer: " + ", ".join(LONG_LIST * 2), "long-list-of-many-items"),
 ]
@@ -54,6 +56,13 @@ MIXED = [
 def test_reference_beside_a_value_is_not_accepted(question, reference, response):
     j = _judge(question, reference, response, "String")
     assert j.verdict is not True, j.reason
+
+
+def test_letter_joined_to_another_answer_is_not_a_choice():
+    options = ("London", "Paris", "Rome")
+    for response in ("Final Answer: B) and C)", "Final Answer: (B) or it is Rome", "Final Answer: B. plus A"):
+        j = _judge("What is the capital of France?", "B", response, "Multiple Choice", options)
+        assert j.verdict is not True, (response, j.reason)
 
 
 def test_mixed_items_names_what_it_found():

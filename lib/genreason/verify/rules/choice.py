@@ -63,6 +63,8 @@ def parse_choice(answer: str, options: Sequence[str] | None = None) -> Choice | 
     m = _LETTER_AND_TEXT.match(s)
     if m and re.search(r"(?:^|\s)\([A-J]\)\s", m.group("text")):
         return None  # "(I) text (J) text": two options named, not one chosen
+    if m and re.match(r"(?:and|or|nor|plus|&)\b", m.group("text"), re.IGNORECASE):
+        return None  # "(E) and it was opened", "B) or C": the letter joined to another answer
     if m and m.group("letter") in letters:
         return Choice(m.group("letter"), m.group("text").strip())
     if options:

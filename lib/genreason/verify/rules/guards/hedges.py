@@ -12,8 +12,8 @@ pen" all contain the reference. The detector is tied to no dataset or exact phra
   Words joined by commas are often one answer ("Tulsa, Oklahoma", "May 31, 2012") and names
   joined by "or" after "is called" are one thing named twice: those are not lists.
 - `mixed_items`: a short answer that is the reference with a value beside it ("tRNA, O(log
-  n)", "laptop, 6") gives two answers of different shapes; a value is no qualifier the way
-  "Oklahoma" qualifies "Tulsa".
+  n)", "laptop, 6"), or an option letter with words beside it ("(E) and it was opened"), gives
+  two answers of different shapes; a value is no qualifier the way "Oklahoma" qualifies "Tulsa".
 
 Restatements of the question are detected in `genreason.verify.rules.guards.restatement`.
 Negations are read in `genreason.verify.rules.guards.negation`. Pure string work.
@@ -383,9 +383,12 @@ def mixed_items(answer: str, is_reference: Callable[[str], bool]) -> Several | N
         return None  # long prose, not a list of answers
     hits = [is_reference(it) for it in items]
     named = [it for it, hit in zip(items, hits, strict=True) if hit]
-    if not named or any(_is_bare_value(it) for it in named):
-        return None  # the reference itself a value: the numeric rules judge lists of values
-    values = [it for it, hit in zip(items, hits, strict=True) if not hit and _is_bare_value(it)]
+    if not named:
+        return None
+    # the other shape: a value beside a word answer, or words beside a value answer ("(E) and
+    # it was opened"); lists of values alone are for the numeric and list rules
+    named_value = all(_is_bare_value(it) for it in named)
+    values = [it for it, hit in zip(items, hits, strict=True) if not hit and _is_bare_value(it) != named_value]
     if not values:
         return None
     shown = ", ".join(shorten(it, 30) for it in items[:6]) + (", ..." if len(items) > 6 else "")
