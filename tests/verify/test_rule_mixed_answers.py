@@ -155,6 +155,28 @@ def test_another_answer_below_is_not_accepted(question, reference, response, ans
     assert j.rule == "hedge"
 
 
+# A value of the same kind lines below is joined to the answer by extraction ("19.47° 18.47 °"):
+# the number rules must not read only the leading one.
+SAME_KIND_BELOW = [
+    ("What is the angle of refraction?", "19.47°", "Final Answer: 19.47°" + "\n" * 30 + "18.47 °", "Float", "degrees"),
+    ("What is the interest rate?", "5%", "Final Answer: 5%" + "\n" * 30 + "4%", "Percentage", "percent"),
+    ("How long is the rod?", "2.5 m", "Final Answer: 2.5 m 3.5 m", "Float", "metres-on-one-line"),
+]
+
+
+@pytest.mark.parametrize("question,reference,response,answer_type", [c[:4] for c in SAME_KIND_BELOW], ids=[c[4] for c in SAME_KIND_BELOW])
+def test_second_value_after_the_unit_is_not_accepted(question, reference, response, answer_type):
+    j = _judge(question, reference, response, answer_type)
+    assert j.verdict is not True, j.reason
+
+
+def test_number_with_words_after_it_stays_accepted():
+    for response in ("Final Answer: 18 dollars", "Final Answer: 19.47°", "Final Answer: 5%"):
+        reference = response.split(": ")[1].replace(" dollars", "")
+        j = _judge("How much?", reference, response, None)
+        assert j.verdict is True, (response, j.reason)
+
+
 # What may follow an answer without being a second one.
 AFTER_ONE_ANSWER = [
     ("What is the capital of Australia?", "B", "Final Answer: B\n\nI hope it is correct.", "Multiple Choice", CAPITALS, "prose"),

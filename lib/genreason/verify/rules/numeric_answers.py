@@ -75,6 +75,10 @@ def answer_number(answer: str) -> tuple[Number | None, str]:
         product = re.fullmatch(r"\s*(?:[a-zA-Z]|\\pi|π)\s*", parts[1])  # "100e", "2\pi": a product
         # not "4.1e-08e5", "16_000", "212, it was opened, 150": a scale or a list follows
         follows = re.match(r"^(?:[-+*/^(!\\0-9,;_]|[eE][-+]?\d)", parts[1]) if parts[1] else None
+        # "5% 4%", "19.47° 18.47 °": a second number after the unit is a second answer
+        another = re.search(r"(?:^|\s)[-+]?\.?\d", parts[1]) if parts[1] else None
+        if n is not None and not product and not follows and another:
+            return None, f"a second number after the first ({parts[1][:20]!r})"
         if n is not None and not product and not follows:
             return n, "leading number" + (f" (followed by {parts[1][:20]!r})" if parts[1] else "")
     if not _PROSE_WORDS.search(s) and re.search(r"[-+*/^]|\\|\d[a-zA-Z]|\b(?:e|pi)\b", s):
