@@ -116,8 +116,7 @@ def _on_cell_click() -> None:
     if points:
         words = {v: k for k, v in VERDICT_WORD.items()}
         cell = f"{words.get(points[0].get('y'))}|{words.get(points[0].get('x'))}"
-        st.session_state["queue_cell"] = cell if cell.split("|")[0] != cell.split("|")[1] else ANY
-        st.session_state["queue_pos"] = 1
+        _open_cell(cell if cell.split("|")[0] != cell.split("|")[1] else ANY)
 
 
 def _cell_buttons(matrix: dict[str, dict[str, int]]) -> None:

@@ -2,8 +2,8 @@
 
 A verify job reads its items with one short read-only connection and judges them through the
 stage runner, which appends outcomes to `stage/outcomes.jsonl` in its run folder as it goes
-and stores the judgments with one short write transaction at the end (so a crashed or stopped job loses nothing it finished, and a resumed
-one judges only what is left).
+and stores the judgments with one short write transaction at the end (so a crashed or stopped
+job loses nothing it finished, and a resumed one judges only what is left).
 
     job = start_verify_job("data/genreason.duckdb", "rule", candidate_ids)
     read_progress(job.run_dir)            # {"status": "running", "done": 64, "total": 500, ...}
@@ -16,7 +16,6 @@ import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from genreason import store
@@ -53,28 +52,6 @@ def start_verify_job(
     job_id = new_run_id(f"verify-{judge}")
     return start_job(db, "verify", config, runner_command(runs_root(db) / job_id), job_id=job_id,
                      files={"candidates.json": list(candidate_ids)})
-
-
-def _judged_so_far(path: Path) -> dict[str, dict[str, Any]]:
-    """Judgment rows an earlier attempt of this job wrote (resume), by candidate id.
-
-    A crash can leave the last line cut short: it is dropped from the file, so appending
-    continues on a clean line.
-    """
-    if not path.exists():
-        return {}
-    text = path.read_text()
-    if text and not text.endswith("\n"):
-        text = text[: text.rfind("\n") + 1]
-        path.write_text(text)
-    rows = {}
-    for line in text.splitlines():
-        try:
-            row = json.loads(line)
-            rows[row["item_id"]] = row
-        except (ValueError, KeyError, TypeError):
-            log.warning("skipping an unreadable line in %s", path)
-    return rows
 
 
 def run(ctx: JobContext) -> dict[str, Any]:
