@@ -152,7 +152,8 @@ def test_bare_answer_past_a_long_gap_is_not_accepted(question, reference, respon
 def test_another_answer_below_is_not_accepted(question, reference, response, answer_type, options):
     j = _judge(question, reference, response, answer_type, options)
     assert j.verdict is None, j.reason  # undecided: the model in the hybrid decides
-    assert j.rule == "hedge"
+    # the answer-line guard ("hedge") or the text rule's list guard names the second answer
+    assert j.rule == "hedge" or (j.rule == "string" and "another answer" in j.reason), (j.rule, j.reason)
 
 
 # A value of the same kind lines below is joined to the answer by extraction ("19.47° 18.47 °"):

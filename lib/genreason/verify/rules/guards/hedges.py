@@ -170,7 +170,12 @@ def _split_with_separators(text: str) -> list[tuple[str, str]]:
 def split_items(text: str) -> list[str]:
     """Split at commas, semicolons and and/or/nor outside brackets and quotes ("1,234" stays
     one number, "(3, 4)" one pair)."""
-    return [x for _, x in _split_with_separators(text) if x]
+    return [x for _, x in items_with_separators(text)]
+
+
+def items_with_separators(text: str) -> list[tuple[str, str]]:
+    """`split_items`' items, each with the separator before it ("" first, then ",", "and", "or")."""
+    return [(sep, x) for sep, x in _split_with_separators(text) if x]
 
 
 def _clean_item(item: str) -> str:

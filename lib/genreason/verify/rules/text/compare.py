@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 from genreason.verify.rules.guards.hedges import mixed_items, offers_several, split_items
+from genreason.verify.rules.guards.second_answer import extra_answer
+from genreason.verify.rules.text.dates import conflicting_date, several_dates
 from genreason.verify.rules.text.parts import (
     different_numeral,
     extended_by_numeral,
@@ -113,6 +115,11 @@ def compare_text(
     a_content = [t for t in a_tok if t not in STOPWORDS]
     if not a_tok:
         return False, "answer has no words"
+    dated = conflicting_date(answer, alts)
+    if dated is not None:
+        return dated  # "July 10, 1979" for "1979/21 July 1979": another day of that year
+    if guard and (several := several_dates(answer, alts)) is not None:
+        return several
     best_overlap = 0.0
     parts: list[tuple[bool | None, str]] = []
     if len(alts) > 1 and len(a_content) <= 8:
@@ -158,6 +165,9 @@ def compare_text(
                 mixed = mixed_items(answer, lambda item: names_reference(reference, item))
                 if mixed is not None:
                     return mixed.verdict, mixed.reason
+                extra = extra_answer(answer, lambda item: names_reference(reference, item), reference=reference, question=question)
+                if extra is not None:
+                    return extra.verdict, extra.reason
             return True, contained
         part = judge_part(answer, alt, question) if len(a_content) <= len(r_content) else None
         if part is not None:

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.text.common_words import is_common_word, zipf
+from genreason.verify.rules.text.dates import date_of, dates_in
 from genreason.verify.rules.text.words import STOPWORDS, tokens
 
 Verdict = tuple[bool | None, str]
@@ -166,6 +167,9 @@ def holds_sibling(text: str, alt: str) -> bool:
     r = [w.token for w in content_words(alt)]
     if len(r) < 2 or not any(is_numeral(t) for t in r):
         return False
+    date = date_of(alt)
+    if date is not None:  # "March 27, 2018" is no sibling of "March 2018"; "March 2019" is
+        return any(not d.agrees(date) and d.precision >= date.precision for d, _, _ in dates_in(text))
     a = [w.token for w in content_words(text)]
     for i in range(len(a) - len(r) + 1):
         window = a[i : i + len(r)]

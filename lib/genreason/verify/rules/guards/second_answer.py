@@ -1,0 +1,154 @@
+"""A short answer that is the reference and another answer side by side.
+
+Stage: verify (inside `genreason.verify.rules.text.compare`, when the reference is found inside
+a longer answer). "Michael Crawford, Max Casella", "Russia and the Franciscan order" and a
+list of six names holding the reference each give more than one answer; a reward that pays
+for them teaches a policy to list. `genreason.verify.rules.guards.hedges` reads lists that
+offer alternatives ("3 or 4", "either X or Y") and lists of values; this module reads what is
+left: a bare answer (no sentence around it) whose items are names or phrases.
+
+An item beside the reference is no second answer when it qualifies it: a place after a comma
+("Tulsa, Oklahoma", "Colby, Wisconsin") where the question asks about a place, a lowercase
+description ("Walter Egan, singer"), or words of the reference or the question themselves.
+Everything else is undecided, not False: "Camping World Stadium, Orlando" may be a gloss the
+rule cannot tell from a second answer, and the model verifier in the hybrid can.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from genreason.verify.rules.guards.hedges import Several, items_with_separators, shorten, word_count
+from genreason.verify.rules.latex import unwrap_text
+from genreason.verify.rules.text.common_words import zipf
+from genreason.verify.rules.text.words import split_alternatives
+
+# An answer longer than this is prose, whose commas and "and"s describe rather than list.
+MAX_ANSWER_CHARS = 400
+# A list of many short items may run longer (25 names side by side).
+MAX_LIST_CHARS = 3000
+MAX_ITEM_WORDS = 4
+MANY_ITEMS = 6
+# A place named after another ("Tulsa, Oklahoma") is a larger one: a state or country, whose
+# name is a frequent word (Zipf: "vermont" 3.8, "oklahoma" 4.3; "casella" 2.2).
+PLACE_ZIPF = 3.5
+MAX_NAMED_WORDS = 8  # the item naming the reference may be as long as the reference
+_WORD_SLASH = re.compile(r"(?<=[^\W\d_]{2})/(?=[^\W\d_])")
+# Words that make an item a clause, not an answer ("Tulsa, which is in Oklahoma").
+_CLAUSE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|does|did|do|could|would|should|"
+    r"who|which|that|because|since|although|while|whereas|if|when|where|it|its|this|these|those|they|"
+    r"he|she|his|her|their|i|we|you|include[sd]?|contain[sd]?|consist[sd]?)\b",
+    re.IGNORECASE,
+)
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+\S", re.MULTILINE)
+_HEADER = re.compile(r"^[^:]*\w+\s+\w+[^:]*:\s*\S")
+_GLOSS = re.compile(
+    r"\b(?:such\s+as|including|like|e\.g\.|i\.e\.|especially|particularly|namely|also\s+known\s+as|aka|"
+    r"formerly|by)\s+", re.IGNORECASE
+)
+_SENTENCES = re.compile(r"[^\W_]{2}[.!?]\s+[A-Z]")  # prose of several sentences
+_SUFFIX = re.compile(r"(?:jr|sr|junior|senior|phd|md|esq|obe|cbe|kbe|mbe|qc|kc)\.?", re.IGNORECASE)
+# A question about a place: a place named after a comma qualifies the one before it.
+_PLACE_QUESTION = re.compile(
+    r"\b(?:where|located|location|city|cities|town|country|countries|state|states|province|county|"
+    r"region|place|capital|held|hosted|host|filmed|born|based|headquarter(?:s|ed)?|situated|origin|"
+    r"originate[sd]?|named\s+after)\b",
+    re.IGNORECASE,
+)
+
+
+def _split_slashes(item: str, reference: str) -> list[str]:
+    """`item` cut at slashes between words, except inside the reference written whole."""
+    keep = [(m.start(), m.end()) for m in re.finditer(re.escape(reference), item)] if "/" in reference else []
+    parts, pos = [], 0
+    for m in _WORD_SLASH.finditer(item):
+        if not any(a <= m.start() < b for a, b in keep):
+            parts.append(item[pos : m.start()])
+            pos = m.end()
+    return [*parts, item[pos:]]
+
+
+def _answer_like(item: str, named: bool) -> bool:
+    """Whether a listed item reads as an answer, not a stretch of a sentence: a few words, or
+    a longer proper name ("Dumont d'Urville in Adélie Land"); the item naming the reference may
+    be as long as the reference."""
+    n = word_count(item)
+    if n <= MAX_ITEM_WORDS or (named and n <= MAX_NAMED_WORDS):
+        return True
+    long_words = [re.sub(r"^[a-z]['’]", "", w) for w in re.findall(r"[^\W\d_][^\s]*", item) if len(w) > 3]  # "d'Urville"
+    return n <= MAX_NAMED_WORDS and all(w[:1].isupper() for w in long_words)
+
+
+def _place_qualifier(item: str, *, after: bool) -> bool:
+    """Whether `item` may be a place beside the reference: capitalised words; after the
+    reference, a larger place ("Tbilisi, Georgia"), which is a frequent word in English text
+    (states and countries are: "georgia" has Zipf 4.5), not a rare name ("Max Casella")."""
+    words = re.findall(r"[^\W\d_]+", item)
+    if not words or len(words) > 4 or not all(w[:1].isupper() for w in words if len(w) > 3):
+        return False
+    if not after:
+        return True  # the more precise place first: "Colby, Wisconsin" for "Wisconsin"
+    last = words[-1]
+    frequency = zipf(last.lower())
+    return len(last) >= 3 and frequency is not None and frequency >= PLACE_ZIPF
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W_]+", text.lower()) if len(w) > 2}
+
+
+def extra_answer(
+    answer: str, is_reference: Callable[[str], bool], *, reference: str, question: str = ""
+) -> Several | None:
+    """The reference listed with another answer in a bare answer ("X, Y", "X and Y", "Y, X,
+    Z"), or None. The verdict is None (undecided)."""
+    if len(answer) > MAX_LIST_CHARS or not re.search(r"[,;&\n/]|\s(?:and|plus)\s", answer, re.IGNORECASE):
+        return None
+    text = re.sub(r"\s*\n+\s*", ", ", unwrap_text(answer, pad=True).strip())
+    if _NUMBERED.search(answer) or _HEADER.search(text) or _GLOSS.search(text) or _SENTENCES.search(text):
+        # an enumerated list ("1. X" lines) answers a question asking for several; a header
+        # ("Causes of the Dust Bowl: X and Y"), a gloss ("X, such as Y", "Y, played by X") or
+        # a second sentence makes prose
+        return None
+    text = re.sub(r"\s+plus\s+", " and ", text, flags=re.IGNORECASE)
+    pairs = [
+        (sep if k == 0 else "or", part.strip())
+        for sep, item in items_with_separators(text)
+        for k, part in enumerate(_split_slashes(item, reference))
+        if part.strip()
+    ]  # "X/Y" between words offers two, unless it is the reference written whole ("Road/Track")
+    items = [item for _, item in pairs]
+    seps = [sep for sep, _ in pairs]
+    if len(items) < 2 or (len(answer) > MAX_ANSWER_CHARS and len(items) < 6):
+        return None
+    hits = [is_reference(it) for it in items]
+    if not any(hits):
+        return None
+    # a sentence is no list: every item short, none a clause ("Tulsa, which is in Oklahoma")
+    if any(_CLAUSE.search(it) for it in items):
+        return None  # a sentence ("Tulsa, which is in Oklahoma")
+    long = [not _answer_like(it, hit) for it, hit in zip(items, hits, strict=True)]
+    if any(long) and (len(items) < MANY_ITEMS or long[0] or long[-1] or sum(long) * 4 > len(items)):
+        return None  # a stretch of a sentence; a long list may hold a few longer items inside
+    known = _content(reference) | _content(question)
+    place_question = bool(_PLACE_QUESTION.search(question or ""))
+    extra = []
+    for k, (item, hit) in enumerate(zip(items, hits, strict=True)):
+        if hit:
+            continue
+        joined_by = seps[1] if k == 0 else seps[k]  # a qualifier before the reference: the comma after it
+        if _SUFFIX.fullmatch(item):
+            continue  # "David McCallum, Jr."
+        words = _content(item)
+        if words and words <= known:
+            continue  # the reference's or the question's own words ("Tulsa, Oklahoma" for "Tulsa, Oklahoma")
+        if place_question and len(items) <= 3 and joined_by == "," and _place_qualifier(item, after=k > hits.index(True)):
+            continue  # a place qualified, or qualifying ("Tbilisi, Georgia", "Colby, Wisconsin")
+        extra.append(item)
+    if not extra or (len(split_alternatives(reference)) > 1 and sum(hits) > len(extra) and sum(hits) >= 2):
+        return None  # mostly the reference's own alternatives: "Stockton, Lodi, Tracy" for a list
+    shown = ", ".join(shorten(it, 30) for it in items[:6]) + (", ..." if len(items) > 6 else "")
+    return Several(None, f"answers {len(items)} items ({shown}): the reference and another answer", tuple(items))
+
