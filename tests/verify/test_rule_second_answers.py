@@ -13,7 +13,13 @@ from __future__ import annotations
 import pytest
 
 from genreason.judging import Item
-from genreason.verify.rules.text.dates import Date, conflicting_date, date_of, dates_in, several_dates
+from genreason.verify.rules.text.dates import (
+    Date,
+    conflicting_date,
+    date_of,
+    dates_in,
+    several_dates,
+)
 from genreason.verify.rules.verifier import judge_items
 
 
