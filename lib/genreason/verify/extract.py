@@ -12,7 +12,8 @@ responses (General-Reasoner, arXiv:2505.14652, section 3.2: the student answer i
 2. the last "Final Answer:" / "The answer is" / "Answer:" / "####" marker, also when it is
    the very end of the text with no newline ("Final Answer: The final answer is $B$. I hope
    it is correct." gives "B"; a short answer sentence is cut from what follows it, which is
-   kept in `Extraction.rest`);
+   kept in `Extraction.rest`, and an answer of several sentences, as option texts are, is kept
+   whole: `answer_line.closing_sentence` tells the two apart);
 3. a multiple-choice letter in its usual written forms ("the correct option is (B)");
 4. a final line written in an answer form: "(B)", "B)", "**B**", "Option B", "Choice_B",
    "(18)", a bold line.
@@ -31,6 +32,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from genreason.verify.answer_line import clean_answer, closing_sentence, offers_another
 
 # Only this much of the end of a response is searched: answers sit at the end, and a bound
 # keeps extraction linear and fast on pathological (100 KB of braces) inputs.
@@ -101,8 +104,6 @@ _CHOICE_PATTERNS = (
     re.compile(r"\b(?:I\s+(?:choose|pick|select)|[Ss]o\s+the\s+answer\s*:?)\s*(?:option\s+)?" + _LETTER + r"(?![A-Za-z])"),
 )
 
-_WRAPPERS = re.compile(r"^(?:\*\*|__|\$\$|\$|\\\[|\\\(|`)+|(?:\*\*|__|\$\$|\$|\\\]|\\\)|`)+$")
-
 
 def extract_answer(response: str) -> Extraction:
     """The final answer in `response` and how it was found; never raises."""
@@ -162,10 +163,11 @@ def _find_answer(text: str) -> Extraction:
     ):
         hit = _last_marker(pattern, text)
         if hit is not None:
-            pos, answer = hit
-            rest = ""
+            pos, line = hit
             if method in ("answer_is", "final_answer_line"):
-                answer, rest = _closing_sentence(answer)
+                answer, rest = closing_sentence(line)
+            else:
+                answer, rest = clean_answer(line), ""
             if answer:
                 found.append((pos, 1, Extraction(answer, method, rest)))
 
@@ -190,46 +192,6 @@ def _find_answer(text: str) -> Extraction:
     if last is not None:
         return Extraction(last, "last_line")
     return NONE
-
-
-# "The final answer is $X$. I hope it is correct." (the Minerva / Llama evaluation format):
-# the answer ends with its sentence, and a nested "the final answer is" is the same marker.
-_NESTED_MARKER = re.compile(r"^(?:the\s+)?(?:final\s+)?answer\s+is\s*[:：]?\s*", re.IGNORECASE)
-
-
-# A sentence end: a period after two non-space characters ("(H).", "20.", not the "F." of
-# "B.F. Skinner"), then a capital.
-_SENTENCE_END = re.compile(r"(?<=[^\s.][^\s.])\.\s+(?=[A-Z])")
-# Beyond this many words the first sentence is a statement, not an answer followed by its
-# explanation, and the whole line is kept (option texts can be long sentences).
-MAX_ANSWER_SENTENCE_WORDS = 12
-
-
-_HOPE = re.compile(r"[.\s]*\bI hope it is correct\W*$", re.IGNORECASE)
-
-
-def _closing_sentence(answer: str) -> tuple[str, str]:
-    """(the answer's own sentence, what followed it on the line)."""
-    answer = _NESTED_MARKER.sub("", answer, count=1)
-    answer = _HOPE.sub("", answer)  # the Minerva format's closing words
-    # "The answer is (H). The stimulation of ...": the answer ends with its sentence
-    parts = _SENTENCE_END.split(answer, maxsplit=1)
-    if len(parts) == 2 and len(parts[0].split()) <= MAX_ANSWER_SENTENCE_WORDS and not _offers_another(parts[0], parts[1]):
-        return clean_answer(parts[0]), parts[1].strip()
-    return clean_answer(answer), ""
-
-
-_OPTION_LETTER = re.compile(r"(?:^|[\s(\[])\(?[A-J]\)(?=[\s.,;:]|$)|\boption\s+[A-J]\b|\b[A-J]\s+(?:is|was)\b")
-
-
-def _offers_another(answer: str, rest: str) -> bool:
-    """Whether the sentences after a short answer hold a value of the same kind (a number after
-    a number, an option letter after a letter): "18. It could also be 19." is then one answer
-    line, not "18" with a remark, and the judge sees all of it."""
-    if re.search(r"\d", answer) and re.search(r"\d", rest):
-        return True
-    core = answer.strip().strip("()[]*. ")
-    return len(core) == 1 and core.upper() in "ABCDEFGHIJ" and _OPTION_LETTER.search(rest) is not None
 
 
 # A final line that is an answer written in a form models use, not prose: "(C)", "C)", "**C**",
@@ -286,7 +248,7 @@ def _same_kind(answer: str, other: str) -> bool:
         return True
     if _BOOLEAN.fullmatch(answer.strip(" .*()")) and _BOOLEAN.search(other):
         return True
-    return _offers_another(answer, other)
+    return offers_another(answer, other)
 
 
 def _last_box_start(text: str) -> int | None:
@@ -380,7 +342,8 @@ _SELF_GRADE = re.compile(r"^(?:not\s+)?(?:correct|incorrect|wrong|right|true|fal
 
 
 def _last_marker(pattern: re.Pattern[str], text: str) -> tuple[int, str] | None:
-    """(position, answer) of the last match of a marker that carries an answer."""
+    """(position, answer line) of the last match of a marker that carries an answer. The line
+    keeps its wrapping ("$...$", "**...**"): where a sentence of it ends depends on it."""
     matches = list(pattern.finditer(text))
     for m in reversed(matches):
         ans = clean_answer(m.group("ans"))
@@ -388,14 +351,14 @@ def _last_marker(pattern: re.Pattern[str], text: str) -> tuple[int, str] | None:
         if ans and _SELF_GRADE.match(ans) and re.search(r"\b(?:this|that|my|your)\s*$", before):
             continue
         if ans:
-            return m.start(), re.sub(r"[ \t]{2,}", " ", ans)
+            return m.start(), re.sub(r"[ \t]{2,}", " ", m.group("ans").strip())
         # "Final Answer:" on its own line: the answer is on the next non-empty line (and its
         # position is that line's, so what follows the answer is read from there)
         rest = text[m.end() :].lstrip("\n")
         nxt = rest.split("\n", 1)[0] if rest else ""
         ans = clean_answer(nxt)
         if ans:
-            return len(text) - len(rest), re.sub(r"[ \t]{2,}", " ", ans)
+            return len(text) - len(rest), re.sub(r"[ \t]{2,}", " ", nxt.strip())
     return None
 
 
@@ -412,13 +375,3 @@ def _last_line(text: str) -> str | None:
             last = clean_answer(sentences[-1]) if sentences else ""
             return last if 0 < len(last) <= MAX_LAST_LINE_CHARS else None
     return None
-
-
-def clean_answer(text: str) -> str:
-    """Strip markdown/LaTeX wrappers and trailing sentence punctuation from an answer line."""
-    s = text.strip()
-    for _ in range(3):
-        s = _WRAPPERS.sub("", s).strip()
-        s = s.rstrip(" .;,")
-        s = s.strip()
-    return s

@@ -23,6 +23,7 @@ from genreason.verify.rules.guards.hedges import second_candidate, shorten
 from genreason.verify.rules.guards.junk import junk_reason
 from genreason.verify.rules.guards.restatement import restates_question
 from genreason.verify.rules.kinds import Reference, parse_reference
+from genreason.verify.rules.text.compare import names_sibling
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | Non
     return verdict, rule, reason, answer, detail
 
 
+# A look-alike of the reference below it is another answer however many words it has.
+MAX_SIBLING_WORDS = 12
 # A closing line that is prose or markup, not an answer: a sentence, a tag, a rule line.
 _TRAILING_PROSE = re.compile(r"[.!?:]$|^</?\w+>$")
 
@@ -103,6 +106,8 @@ def _trailing_answer(rest: str, ref: Reference) -> str | None:
         return None  # the answer said again ("B" and, below, option B's text)
     if verdict is False and isinstance(parse, dict) and parse.get("kind") == "choice" and parse.get("letter"):
         return tail  # another option chosen below the answer
+    if verdict is False and len(tail.split()) <= MAX_SIBLING_WORDS and names_sibling(ref.text, tail):
+        return tail  # the reference's sibling below it ("Hank J. Deutschendorf I")
     if len(tail.split()) > 3 or _TRAILING_PROSE.search(tail):
         return None
     return tail

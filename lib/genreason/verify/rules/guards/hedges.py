@@ -28,6 +28,26 @@ from dataclasses import dataclass
 from genreason.verify.rules.latex import unwrap_text
 
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\\$0-9-])|\n+")
+# A capital letter and a period inside a name ("G. Hannelius", "Hank J. Deutschendorf") ends
+# no sentence unless what follows opens one ("The answer is B. Alternatively, C.").
+_INITIAL_END = re.compile(r"(?:^|[\s(])[A-Z]\.$")
+_OPENER = re.compile(
+    r"^(?:it|its|this|that|these|those|the|a|an|alternatively|or|but|and|another|however|so|therefore|thus|"
+    r"hence|i|we|you|also|maybe|perhaps|possibly|either|otherwise|if|then|note|because|since)\b",
+    re.IGNORECASE,
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """`text` cut into sentences and lines (`SENTENCE_SPLIT`), initials kept inside names."""
+    pieces = SENTENCE_SPLIT.split(text)
+    out: list[str] = []
+    for piece in pieces:
+        if out and _INITIAL_END.search(out[-1]) and piece[:1].isupper() and not _OPENER.match(piece):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 # --------------------------------------------------------------------------- candidate lists
@@ -197,7 +217,7 @@ def _is_bare_value(item: str) -> bool:
     """A number, formula or option letter, not words ("2220", "3\\sqrt{13}", "p - q", "(B)")."""
     if re.fullmatch(r"\(?[A-Ja-j]\)?", item):
         return True
-    plain = unwrap_text(item)
+    plain = re.sub(r"\\(?:begin|end)\{[A-Za-z*]+\}", r"\\env", unwrap_text(item))  # "\begin{pmatrix}": no words
     if re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", plain)):
         return False
     return bool(re.search(r"\d|\\[A-Za-z]+|[-+*/^=<>]", plain))
@@ -299,16 +319,19 @@ _SECOND_CUE = re.compile(
 )
 
 
+_ENVIRONMENT = re.compile(r"\\begin\{([A-Za-z*]+)\}.*?\\end\{\1\}", re.DOTALL)
+
+
 def second_candidate(text: str, is_reference: Callable[[str], bool]) -> Several | None:
     """A later sentence that offers another answer ("42. It could also be 43.", "B.
     Alternatively, C."): the reference is then one of two candidates (False)."""
-    sentences = [x for x in SENTENCE_SPLIT.split(text[-2000:].strip()) if x.strip()]
+    sentences = [x for x in split_sentences(text[-2000:].strip()) if x.strip()]
     for sentence in sentences[1:]:
         m = _SECOND_CUE.search(sentence)
-        if not m or word_count(sentence) > 12:
-            continue
+        if not m or word_count(_ENVIRONMENT.sub("M", sentence)) > 12:
+            continue  # a matrix or other LaTeX environment counts as one word
         other = _clean_item(sentence[m.end() :])
-        if other and word_count(other) <= 8 and not is_reference(other):
+        if other and word_count(_ENVIRONMENT.sub("M", other)) <= 8 and not is_reference(other):
             return Several(False, f"offers a second candidate ({shorten(other, 30)!r}) after the answer", (other,))
     return None
 
@@ -341,7 +364,7 @@ def offers_several(
     pieces = [p for p in re.split(r"\?\s+|\s*\n+\s*", text.strip()) if p.strip()] if len(text) <= 300 else []
     if len(pieces) < 2 and not _MAY_LIST.search(text):
         return None  # no separator anywhere: one answer
-    sentences = SENTENCE_SPLIT.split(text[-6000:])
+    sentences = split_sentences(text[-6000:])
     if len(sentences) > 1 and len(pieces) > 1 and all(word_count(p) <= MAX_ITEM_WORDS for p in pieces):
         # "17\npen\n19", "17? pen? 19?": a short answer whose lines or questions are the items
         sentences.append(re.sub(r"\?\s+", "?, ", re.sub(r"\s*\n+\s*", ", ", text.strip())))

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from genreason.verify.rules.guards.hedges import Several, items_with_separators, shorten, word_count
 from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.text.common_words import zipf
-from genreason.verify.rules.text.words import split_alternatives
+from genreason.verify.rules.text.words import normalize, split_alternatives
 
 # An answer longer than this is prose, whose commas and "and"s describe rather than list.
 MAX_ANSWER_CHARS = 400
@@ -34,7 +34,7 @@ MANY_ITEMS = 6
 # name is a frequent word (Zipf: "vermont" 3.8, "oklahoma" 4.3; "casella" 2.2).
 PLACE_ZIPF = 3.5
 MAX_NAMED_WORDS = 8  # the item naming the reference may be as long as the reference
-_WORD_SLASH = re.compile(r"(?<=[^\W\d_]{2})/(?=[^\W\d_])")
+_WORD_SLASH = re.compile(r"(?<=[^\W\d_]{2})/(?=[^\W_])|(?<=\d)/(?=[^\W\d_]{2})")  # not "3/4"
 # Words that make an item a clause, not an answer ("Tulsa, which is in Oklahoma").
 _CLAUSE = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|does|did|do|could|would|should|"
@@ -147,7 +147,8 @@ def extra_answer(
         if place_question and len(items) <= 3 and joined_by == "," and _place_qualifier(item, after=k > hits.index(True)):
             continue  # a place qualified, or qualifying ("Tbilisi, Georgia", "Colby, Wisconsin")
         extra.append(item)
-    if not extra or (len(split_alternatives(reference)) > 1 and sum(hits) > len(extra) and sum(hits) >= 2):
+    named = {normalize(it) for it, hit in zip(items, hits, strict=True) if hit}
+    if not extra or (len(split_alternatives(reference)) > 1 and len(named) > len(extra) and len(named) >= 2):
         return None  # mostly the reference's own alternatives: "Stockton, Lodi, Tracy" for a list
     shown = ", ".join(shorten(it, 30) for it in items[:6]) + (", ..." if len(items) > 6 else "")
     return Several(None, f"answers {len(items)} items ({shown}): the reference and another answer", tuple(items))

@@ -12,7 +12,7 @@ import re
 
 from genreason.verify.rules.guards.hedges import mixed_items, offers_several, split_items
 from genreason.verify.rules.guards.second_answer import extra_answer
-from genreason.verify.rules.text.dates import conflicting_date, several_dates
+from genreason.verify.rules.text.dates import conflicting_date, date_of, several_dates
 from genreason.verify.rules.text.parts import (
     different_numeral,
     extended_by_numeral,
@@ -32,6 +32,9 @@ from genreason.verify.rules.text.words import (
     tokens,
 )
 
+# A short answer naming the reference and a look-alike ("2018 Pyeongchang 2017 Pyeongchang")
+# gives two; prose often names look-alikes beside the answer ("24 hours ... 23 hours").
+MAX_SIBLING_PAIR_WORDS = 12
 _NEGATORS = {"not", "no", "never", "neither", "nor", "t", "instead", "rather", "than", "except", "unlike", "besides"}
 
 
@@ -75,6 +78,16 @@ def names_reference(reference: str, item: str) -> bool:
     if len([t for t in tokens(item) if t not in STOPWORDS]) > longest + 1:
         return False
     return compare_text(reference, item, guard=False)[0] is True
+
+
+def names_sibling(reference: str, text: str) -> bool:
+    """Whether `text` names a sibling of a reference alternative: the same words with a
+    numeral changed ("Hank J. Deutschendorf I" for "Hank J. Deutschendorf II")."""
+    for alt in split_alternatives(reference):
+        sibling = different_numeral(text, alt)
+        if (sibling is not None and sibling[0] is False) or holds_sibling(text, alt):
+            return True
+    return False
 
 
 def _offers_several(reference: str, answer: str, r_content: list[str]) -> tuple[bool | None, str] | None:
@@ -152,6 +165,10 @@ def compare_text(
             continue
         if contained is not None and extended_by_numeral(answer, alt):
             parts.append((None, f"writes {alt!r} followed by a numeral of its own: may name another"))
+            continue
+        if contained is not None and len(a_tok) <= MAX_SIBLING_PAIR_WORDS and date_of(alt) is None and holds_sibling(answer, alt):
+            # "2018 Pyeongchang 2017 Pyeongchang": the reference and a sibling of it
+            parts.append((None, f"names {alt!r} and also one like it with another numeral"))
             continue
         if contained is not None:
             inserted = inserted_name_word(answer, alt, question) if contained.startswith("all words") else None

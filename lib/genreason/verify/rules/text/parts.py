@@ -220,10 +220,12 @@ def scaled_number(answer: str, alt: str) -> bool:
     if not re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", number):
         return False
     found = False
-    for m in re.finditer(rf"(?<![\w.]){re.escape(number)}(?![\d])", answer):
-        if not _SCALED.match(answer, m.end()):
-            return False  # written plainly somewhere
-        found = True
+    forms = {number, number.replace(",", "")}  # "900,000,000" is also written "900000000"
+    for form in forms:
+        for m in re.finditer(rf"(?<![\w.,]){re.escape(form)}(?![\d]|,\d)", answer):
+            if not _SCALED.match(answer, m.end()):
+                return False  # written plainly somewhere
+            found = True
     return found
 
 
