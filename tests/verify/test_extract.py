@@ -212,3 +212,59 @@ def test_a_second_answer_below_the_first_is_kept_for_the_judge() -> None:
 
 def test_an_over_long_marker_answer_is_unreadable_not_cut() -> None:
     assert extract_answer("Final Answer: " + "x " * 1500 + "19") == Extraction(None, "unreadable")
+
+
+# Where a marker's answer ends (answer_line.closing_sentence). Hand-made lines of the two
+# shapes: an answer of several sentences, as option texts are, is kept whole; a short answer,
+# or any answer followed by a sentence that opens as a remark on it, is cut as before.
+ANSWER_SENTENCES = [
+    # (line, answer, rest)
+    pytest.param(
+        "So the answer is Glaciers carve deep valleys as they move downhill. Rivers later fill them with silt.",
+        "Glaciers carve deep valleys as they move downhill. Rivers later fill them with silt", "",
+        id="statement-carried-on-by-another-sentence-kept-whole",
+    ),
+    pytest.param(
+        "Final Answer: The final answer is Bees dance to show where food is. In contrast, ants leave scent trails.",
+        "Bees dance to show where food is. In contrast, ants leave scent trails", "",
+        id="statement-with-a-contrast-sentence-kept-whole",
+    ),
+    pytest.param(
+        "The correct answer is: Salt lowers the freezing point of water. It is spread on roads in winter.",
+        "Salt lowers the freezing point of water. It is spread on roads in winter", "",
+        id="pronoun-after-a-statement-continues-it",
+    ),
+    pytest.param(
+        "Final Answer: The final answer is $Valid. No counterexample exists$. I hope it is correct.",
+        "Valid. No counterexample exists", "",
+        id="one-math-span-around-the-line-is-one-answer",
+    ),
+    pytest.param(
+        "The answer is 42. This is because six sevens make forty-two.",
+        "42", "This is because six sevens make forty-two", id="number-then-explanation-cut",
+    ),
+    pytest.param("The answer is (B). I hope it is correct.", "(B)", "", id="letter-then-minerva-closing-cut"),
+    pytest.param(
+        "So the answer is Nitrogen fixation. It turns nitrogen gas into ammonia.",
+        "Nitrogen fixation", "It turns nitrogen gas into ammonia", id="short-name-then-remark-cut",
+    ),
+    pytest.param(
+        "So the answer is Glaciers carve deep valleys as they move. This is because ice is heavy.",
+        "Glaciers carve deep valleys as they move", "This is because ice is heavy",
+        id="statement-then-explanation-opener-cut",
+    ),
+    pytest.param(
+        "The answer is not among the listed options. However, the closest is (C).",
+        "not among the listed options", "However, the closest is (C)", id="statement-then-reservation-cut",
+    ),
+    pytest.param(
+        "The answer is $x = 3$. Then the area is nine square units.",
+        "x = 3", "Then the area is nine square units", id="formula-is-a-value-not-a-statement",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "answer", "rest"), ANSWER_SENTENCES)
+def test_where_the_answer_sentence_ends(line: str, answer: str, rest: str) -> None:
+    got = extract_answer(f"{BODY}\n\n{line}")
+    assert (got.answer, got.rest) == (answer, rest)
