@@ -96,3 +96,38 @@ def test_conflicting_date_decides_only_on_the_reference_years():
     assert conflicting_date("released on July 10, 1979 and on 21 July 1979", alts) is None  # one agrees
     assert several_dates("May 5, 1992, May 5, 1993", ["May 5, 1992"]) is not None
     assert several_dates("May 5, 1992 in Los Angeles", ["May 5, 1992"]) is None
+
+
+OPTIONS = ("False, False", "True, True", "Statement 1 is mostly true, Statement 2 is false", "True, False")
+
+
+@pytest.mark.parametrize(
+    ("question", "reference", "response", "options"),
+    [
+        ("Statement 1 | ... Statement 2 | ...", "B", "Final Answer: B" + " " * 2000 + OPTIONS[2], OPTIONS),
+        ("Statement 1 | ... Statement 2 | ...", "B", "Final Answer: B" + "\n" * 40 + OPTIONS[2], OPTIONS),
+        ("who plays janie in the search for santa paws", "G. Hannelius", "0 or G. Hannelius or none of the above", None),
+        ("who was the baby in ghostbusters 2", "Hank J. Deutschendorf II", "Final Answer: Hank J. Deutschendorf II\n\n\nHank J. Deutschendorf I", None),
+        ("Simplify $\\frac{8}{22}$.", "\\frac{4}{11}", "Question: Simplify $\\frac{8}{22}$.", None),
+        ("Simplify $3t+4-6t+7t-4$.", "4t", "Simplify $3t+4", None),
+        ("Which bird is drawn on the tile?", "pelican", "pelican, it was opened", None),
+        ("What is the chemical formula of table salt?", "NaCl", "NaCl. It could also be \\begin{pmatrix} 2x & 0 \\\\ y & x \\end{pmatrix}.", None),
+        ("How many zip codes are possible?", "900,000,000", "900000000_000", None),
+    ],
+    ids=["option-text-far-below", "option-text-lines-below", "initial-inside-a-hedged-list", "roman-numeral-sibling-below",
+         "short-question-copied", "t-is-a-variable-not-tonnes", "word-then-a-clause", "matrix-as-second-candidate",
+         "digit-groups-then-underscore"],
+)
+def test_more_two_answer_forms_are_never_accepted(question, reference, response, options):
+    j = judge_items([Item(question, reference, response, options=options)])[0]
+    assert j.verdict is not True, (j.rule, j.reason)
+
+
+def test_the_right_option_text_below_its_letter_is_still_accepted():
+    j = judge_items([Item("Statement 1 | ...", "C", "Final Answer: C\n\n" + OPTIONS[2], options=OPTIONS)])[0]
+    assert j.verdict is True, (j.rule, j.reason)
+
+
+def test_a_term_in_the_question_variable_is_an_expression():
+    assert _judge("Simplify $3t+4-6t+7t-4$.", "4t", "\\boxed{4t}").verdict is True
+    assert _judge("How heavy is the load, in tonnes?", "4t", "\\boxed{4 t}").verdict is True

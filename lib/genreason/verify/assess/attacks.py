@@ -103,9 +103,11 @@ def alternatives(reference: str) -> list[str]:
     if len(parts) < 2 or not all(parts) or "\\" in reference:
         return [reference.strip()]
     worded = sum(1 for p in parts if re.search(r"[^\W\d_]{2}", p))
-    # two or more worded parts make a list of phrases ("October 1976/August 15, 1971/1934");
-    # "3/4 cup" has one, "m/s" and "AC/DC" are short tokens
-    if worded < 2 or all(len(p) <= 4 and " " not in p for p in parts):
+    # two or more worded parts make a list of phrases ("October 1976/August 15, 1971/1934"),
+    # and so does a phrase beside a year ("1535/Christopher Columbus", "2017/May 5, 2017");
+    # "3/4 cup" has one worded part beside a small number, "m/s" and "AC/DC" are short tokens
+    years = sum(1 for p in parts if re.fullmatch(r"\d{3,4}", p))
+    if (worded < 2 and not (worded == 1 and years == len(parts) - 1)) or all(len(p) <= 4 and " " not in p for p in parts):
         return [reference.strip()]
     return parts
 

@@ -23,6 +23,7 @@ from genreason.verify.rules.guards.hedges import second_candidate, shorten
 from genreason.verify.rules.guards.junk import junk_reason
 from genreason.verify.rules.guards.restatement import restates_question
 from genreason.verify.rules.kinds import Reference, parse_reference
+from genreason.verify.rules.choice import LETTERS
 from genreason.verify.rules.text.compare import names_sibling
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,10 @@ MAX_SIBLING_WORDS = 12
 _TRAILING_PROSE = re.compile(r"[.!?:]$|^</?\w+>$")
 
 
+def _option_key(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
 def _trailing_answer(rest: str, ref: Reference) -> str | None:
     """The text after the answer when it is itself another answer: "(G)" on the answer line
     and "none" on the last line end the response with two answers, and a reward must not pay
@@ -101,6 +106,11 @@ def _trailing_answer(rest: str, ref: Reference) -> str | None:
     tail = rest.strip().strip("*_`$ ")
     if not tail or not re.search(r"\w", tail):
         return None
+    if ref.options and ref.letter is not None:
+        written = _option_key(tail)
+        chosen = [k for k, option in enumerate(ref.options) if _option_key(option) == written]
+        if chosen and all(LETTERS[k] != ref.letter for k in chosen):
+            return tail  # another option's text written out below the answer
     verdict, _, _, parse = compare_answer(ref, tail)
     if verdict is True:
         return None  # the answer said again ("B" and, below, option B's text)

@@ -224,6 +224,16 @@ def looks_like_words(text: str) -> bool:
     return any(w.lower() not in _FUNCTION_NAMES for w in words)
 
 
+def _variable_of_question(reference: str, question: str) -> bool:
+    """Whether a reference read as a number and a one-letter unit ("4t", "3x") is a term in a
+    variable the question's mathematics uses ("Simplify $3t+4-6t$"): an expression, not 4 tonnes."""
+    m = re.fullmatch(r"\s*-?\d+(?:\.\d+)?\s*([A-Za-z])\s*", reference)
+    if not m or "$" not in question and "\\(" not in question:
+        return False
+    letter = re.escape(m.group(1))
+    return re.search(rf"(?<![A-Za-z\\]){letter}(?![A-Za-z])", " ".join(re.findall(r"\$[^$]*\$|\\\(.*?\\\)", question))) is not None
+
+
 def parse_reference(
     reference: str,
     *,
@@ -257,7 +267,7 @@ def parse_reference(
         ref.number = parse_number(reference)
     elif kind == "quantity":
         ref.quantity = parse_quantity(reference)
-        if ref.quantity is None:
+        if ref.quantity is None or _variable_of_question(reference, question):
             ref.kind = "expression"
     elif kind == "choice":
         choice = parse_choice(reference, options)

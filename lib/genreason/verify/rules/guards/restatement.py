@@ -33,6 +33,9 @@ def restates_question(answer: str, question: str, *, run: int = 4) -> bool:
     from a question is not a restatement). A copied question sentence counts however short
     ("What is g'(1)?").
     """
+    copied = re.sub(r"^\W*(?:question|problem|task)\s*:\s*", "", answer.strip(), flags=re.IGNORECASE)
+    if len(copied) >= 8 and re.sub(r"\s+", "", copied) == re.sub(r"\s+", "", question):
+        return True  # the whole question, however short ("Simplify $\frac{8}{22}$.")
     a = _plain_words(answer)
     if len(a) < 2 or (len(a) < 6 and "?" not in answer):
         return False

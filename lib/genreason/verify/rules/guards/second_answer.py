@@ -30,6 +30,8 @@ MAX_ANSWER_CHARS = 400
 MAX_LIST_CHARS = 3000
 MAX_ITEM_WORDS = 4
 MANY_ITEMS = 6
+# An answer this short that adds a clause to the reference adds a statement of its own.
+MAX_SHORT_WORDS = 6
 # A place named after another ("Tulsa, Oklahoma") is a larger one: a state or country, whose
 # name is a frequent word (Zipf: "vermont" 3.8, "oklahoma" 4.3; "casella" 2.2).
 PLACE_ZIPF = 3.5
@@ -127,8 +129,8 @@ def extra_answer(
     if not any(hits):
         return None
     # a sentence is no list: every item short, none a clause ("Tulsa, which is in Oklahoma")
-    if any(_CLAUSE.search(it) for it in items):
-        return None  # a sentence ("Tulsa, which is in Oklahoma")
+    if any(_CLAUSE.search(it) for it in items) and (word_count(text) > MAX_SHORT_WORDS or any(_CLAUSE.search(it) for it, hit in zip(items, hits, strict=True) if hit)):
+        return None  # a sentence ("Tulsa, which is in Oklahoma"); "pelican, it was opened" is two statements
     long = [not _answer_like(it, hit) for it, hit in zip(items, hits, strict=True)]
     if any(long) and (len(items) < MANY_ITEMS or long[0] or long[-1] or sum(long) * 4 > len(items)):
         return None  # a stretch of a sentence; a long list may hold a few longer items inside
