@@ -18,12 +18,12 @@ from typing import Any
 
 from genreason.judging import NO_ANSWER, Item, Judgment
 from genreason.verify.extract import break_long_gaps, extract_answer, strip_thinking
+from genreason.verify.rules.choice import LETTERS
 from genreason.verify.rules.dispatch import compare_answer
 from genreason.verify.rules.guards.hedges import second_candidate, shorten
 from genreason.verify.rules.guards.junk import junk_reason
 from genreason.verify.rules.guards.restatement import restates_question
 from genreason.verify.rules.kinds import Reference, parse_reference
-from genreason.verify.rules.choice import LETTERS
 from genreason.verify.rules.text.compare import names_sibling
 
 logger = logging.getLogger(__name__)
