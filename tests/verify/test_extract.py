@@ -240,6 +240,10 @@ ANSWER_SENTENCES = [
         id="one-math-span-around-the-line-is-one-answer",
     ),
     pytest.param(
+        "The answer is Dr. Okafor. She ran the trial.", "Dr. Okafor", "She ran the trial",
+        id="a-title-before-a-name-ends-no-sentence",
+    ),
+    pytest.param(
         "The answer is 42. This is because six sevens make forty-two.",
         "42", "This is because six sevens make forty-two", id="number-then-explanation-cut",
     ),

@@ -8,12 +8,12 @@ A marker's line is one of two shapes:
 - a short answer, then a sentence about it: "42. This is because ...", "(B). I hope it is
   correct.", "Nitrogen fixation. It converts ...": the answer ends with its sentence and the
   remark is kept aside;
-- an answer that is itself several sentences, as multiple-choice option texts are ("Two
-  earthworms unite ventral surface to ventral surface. They discharge sperm into ...",
-  "Combustion releases energy rapidly as heat. In contrast, ..."): the line is kept whole.
+- an answer that is itself several sentences, as multiple-choice option texts can be
+  ("Glaciers carve deep valleys as they move downhill. Rivers later fill them ...", "Bees
+  dance to show where food is. In contrast, ants ..."): the line is kept whole.
 They are told apart by the form of the first sentence and of the next one's opening, not by
 what the answer is about (`_is_statement`, `_EXPLANATION_OPENER`); a line wrapped whole in
-one math or bold span ("$Invalid. Counterexample when ...$") is one answer whatever its form.
+one math or bold span ("$Valid. No counterexample exists$") is one answer whatever its form.
 """
 
 from __future__ import annotations
@@ -39,8 +39,12 @@ _NESTED_MARKER = re.compile(r"^(?:the\s+)?(?:final\s+)?answer\s+is\s*[:：]?\s*"
 _HOPE = re.compile(r"[.\s]*\bI hope it is correct\W*$", re.IGNORECASE)
 
 # A sentence end: a period after two non-space characters ("(H).", "20.", not the "F." of
-# "B.F. Skinner"), then a capital.
-_SENTENCE_END = re.compile(r"(?<=[^\s.][^\s.])\.\s+(?=[A-Z])")
+# "B.F. Skinner") that do not end a title before a name ("Mr. Jones", "Dr. Smith"), then a
+# capital.
+_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Gen", "Gov", "Rev", "Sen", "Rep")
+_SENTENCE_END = re.compile(
+    r"(?<=[^\s.][^\s.])" + "".join(rf"(?<!\b{t})" for t in _TITLES) + r"\.\s+(?=[A-Z])"
+)
 # Beyond this many words the first sentence is a statement, not an answer followed by its
 # explanation, and the whole line is kept (option texts can be long sentences).
 MAX_ANSWER_SENTENCE_WORDS = 12
@@ -54,9 +58,9 @@ MIN_STATEMENT_WORDS = 4
 # ("I hope", "We", "Let"), a reservation ("However", "But", "Note"), or talk about the
 # answer or the options ("The reason", "The other options", "Option C"). A demonstrative
 # ("This", "That") points back at the answer as a claim; a bare "It"/"They" after a
-# statement more often carries on with the statement's own subject ("PSW stands for Program
-# Status Word. It contains ..."), so it is not an opener here (after a short value it is
-# cut anyway).
+# statement more often carries on with the statement's own subject ("Salt lowers the
+# freezing point of water. It is spread on roads ..."), so it is not an opener here (after a
+# short value it is cut anyway).
 _EXPLANATION_OPENER = re.compile(
     r"^(?:This|That|These|Those|Such|Therefore|Thus|Hence|So|Consequently|Accordingly|Because|Since"
     r"|As|For|I|I'm|I've|We|We're|My|Our|Let|Let's|However|But|Although|Though|Note|Hopefully|Here"
@@ -95,7 +99,7 @@ def _answer_ends_at_first_sentence(first: str, rest: str) -> bool:
 
 def _one_wrapped_span(answer: str) -> bool:
     """Whether the line is one math or bold span, opened at its start and closed at its end
-    ("$Invalid. Counterexample when ...$"): its sentence ends are inside the answer."""
+    ("$Valid. No counterexample exists$"): its sentence ends are inside the answer."""
     s = answer.strip().rstrip(" .")
     return any(
         len(s) > 2 * len(w) and s.startswith(w) and s.endswith(w) and s.count(w) == 2
