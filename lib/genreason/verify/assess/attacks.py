@@ -104,9 +104,10 @@ def alternatives(reference: str) -> list[str]:
         return [reference.strip()]
     worded = sum(1 for p in parts if re.search(r"[^\W\d_]{2}", p))
     # two or more worded parts make a list of phrases ("October 1976/August 15, 1971/1934"),
-    # and so does a phrase beside a year ("1535/Christopher Columbus", "2017/May 5, 2017");
+    # and so does a phrase beside years or long numbers ("1535/Christopher Columbus",
+    # "283,846/over 300,000", "by 2026/2026/2026–2028");
     # "3/4 cup" has one worded part beside a small number, "m/s" and "AC/DC" are short tokens
-    years = sum(1 for p in parts if re.fullmatch(r"\d{3,4}", p))
+    years = sum(1 for p in parts if re.fullmatch(r"[\d,.–-]*\d[\d,.–-]*", p) and len(re.sub(r"\D", "", p)) >= 3)
     if (worded < 2 and not (worded == 1 and years == len(parts) - 1)) or all(len(p) <= 4 and " " not in p for p in parts):
         return [reference.strip()]
     return parts

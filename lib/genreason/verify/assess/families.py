@@ -28,6 +28,8 @@ from genreason.verify.assess.attacks import (
     siblings,
     span_wrong_reason,
 )
+from genreason.verify.rules.kinds import declared_kind
+from genreason.verify.rules.text.words import split_alternatives
 
 MAX_SPAN_WORDS = 12  # references longer than this are sentences: their spans are not probed
 
@@ -220,27 +222,33 @@ def generate_attacks(
     options: Sequence[str] | None = None,
     others: Sequence[str] = (),
     families: Sequence[str] | None = None,
+    answer_type: str | None = None,
 ) -> GeneratedSet:
     """Every generated family's attacks on one question (see the module docstring of
     `genreason.verify.assess.attacks` for what is excluded and why).
 
     others: references of other questions in the same set, used as distractor values.
+    answer_type: the declared type; a declared String reference is read as the verifier reads
+        it, every "/"-separated part an accepted alternative ("60/22": 60 or 22), so siblings
+        and second answers are built from its first part.
     """
     out = GeneratedSet()
+    declared_string = declared_kind(answer_type) == "string"
+    base = split_alternatives(reference)[0] if declared_string else reference
     chosen = set(families or FAMILIES)
     unknown = chosen - set(FAMILIES)
     if unknown:
         raise ValueError(f"unknown attack families {sorted(unknown)}; choose from {', '.join(FAMILIES)}")
     runs: dict[str, Callable[[], None]] = {
         "sub_span": lambda: _spans(question, reference, out),
-        "sibling": lambda: _siblings(question, reference, options, out),
-        "plus_other": lambda: _plus_other(question, reference, options, others, out),
-        "negation": lambda: _negated(question, reference, out),
+        "sibling": lambda: _siblings(question, base, options, out),
+        "plus_other": lambda: _plus_other(question, base, options, others, out),
+        "negation": lambda: _negated(question, base, out),
         "restated": lambda: _restated(question, reference, out),
         "many_values": lambda: _many_values(question, reference, options, others, out),
         "unit_power": lambda: _unit_power(question, reference, out),
         "odd_notation": lambda: _odd_notation(question, reference, out),
-        "padding": lambda: _padding(question, reference, options, out),
+        "padding": lambda: _padding(question, base, options, out),
     }
     if "head_word" in chosen and "sub_span" not in chosen:
         runs["sub_span"]()
@@ -248,6 +256,8 @@ def generate_attacks(
         if name in chosen:
             run()
     right = {norm(a) for a in alternatives(reference)} | {norm(reference)}
+    if declared_string:
+        right |= {norm(a) for a in split_alternatives(reference)}
     if options and len(reference.strip()) == 1 and reference.strip().upper() in LETTERS:
         k = LETTERS.index(reference.strip().upper())
         if k < len(options):

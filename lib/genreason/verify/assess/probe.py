@@ -75,7 +75,8 @@ def _neighbours(reference: str) -> list[str]:
     if _NUMBER.fullmatch(ref):
         decimals = len(ref.split(".")[1]) if "." in ref and "e" not in ref.lower() else 0
         value = float(ref)
-        step = 10.0**-decimals if decimals else 1.0
+        # a step the verifier's relative tolerance (1e-9 to 1e-4) cannot absorb
+        step = max(10.0**-decimals, abs(value) * 1e-3) if decimals else 1.0
         return [f"{value - step:.{decimals}f}", f"{value + step:.{decimals}f}"]
     if len(ref) == 1 and ref.upper() in LETTERS:
         others = [letter for letter in LETTERS if letter != ref.upper()]
@@ -214,7 +215,9 @@ def _answers(q: ProbeQuestion, attack: str, others: Sequence[str]) -> list[tuple
     if attack in ATTACKS:
         answer = ATTACKS[attack].build(q)
         return [] if answer is None else [("", answer)]
-    generated = generate_attacks(q.question, q.reference, options=q.options, others=others, families=[attack])
+    generated = generate_attacks(
+        q.question, q.reference, options=q.options, others=others, families=[attack], answer_type=q.answer_type
+    )
     return [(a.variant, a.answer) for a in generated.attacks]
 
 

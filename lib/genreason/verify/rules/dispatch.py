@@ -96,7 +96,7 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
     `prose`: the answer is the last line of a response without an answer marker."""
     if squash_latex(answer) == squash_latex(ref.text):
         return answer
-    if "/" in ref.text and len(ref.text) >= 5:
+    if "/" in ref.text and len(ref.text) >= 5 and ref.kind == "string":
         # The reference's alternatives written together ("1776/July 4, 1776") name one
         # answer: judge the rest of the answer around it as around its first alternative.
         whole, spaced = " ".join(ref.text.split()), " ".join(answer.split())
@@ -182,6 +182,13 @@ def compare_answer(ref: Reference, answer: str, context: str | None = None) -> O
     return outcome
 
 
+def _has_words(text: str) -> bool:
+    """Whether a reference holds a word of two or more letters outside LaTeX commands and the
+    usual function names ("in 1966/1966" does; "\\sin x / 2" does not)."""
+    plain = re.sub(r"\\[A-Za-z]+|\b(?:sin|cos|tan|cot|sec|csc|log|ln|exp|lim|max|min|sqrt|arcsin|arccos|arctan)\b", " ", text)
+    return re.search(r"[A-Za-z]{2,}", plain) is not None
+
+
 def _dispatch_typed(ref: Reference, answer: str, context: str | None) -> Outcome:
     kind = ref.kind
     if kind == "choice":
@@ -230,7 +237,7 @@ def _dispatch_typed(ref: Reference, answer: str, context: str | None) -> Outcome
         v2, why2 = compare_text(ref.text, context, question=ref.question)
         if v2 is True:
             return True, "string", why2 + " (whole response)", {"kind": "text"}
-    if verdict is not True and infer_kind(ref.text) == "expression":
+    if verdict is not True and infer_kind(ref.text) == "expression" and not _has_words(ref.text):
         v3 = compare_expressions(ref, answer)
         if v3[0] is True:
             return v3

@@ -220,8 +220,13 @@ def looks_like_words(text: str) -> bool:
     s = text.strip()
     if re.search(r"\\[A-Za-z]+(?<!\\text)(?<!\\mathrm)\b|[\^_=<>{}*+]", s):
         return False
+    if _SHORT_WORD.search(s):
+        return True  # "in 1966", "by 2026": an English word, not the product i*n
     words = re.findall(r"[A-Za-z]{3,}", s)
     return any(w.lower() not in _FUNCTION_NAMES for w in words)
+
+
+_SHORT_WORD = re.compile(r"(?:^|\s)(?:in|on|at|by|of|to|or|an|is|as|and|the)\s+\S", re.IGNORECASE)
 
 
 def _variable_of_question(reference: str, question: str) -> bool:

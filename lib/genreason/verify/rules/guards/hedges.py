@@ -328,10 +328,12 @@ def second_candidate(text: str, is_reference: Callable[[str], bool]) -> Several 
     sentences = [x for x in split_sentences(text[-2000:].strip()) if x.strip()]
     for sentence in sentences[1:]:
         m = _SECOND_CUE.search(sentence)
-        if not m or word_count(_ENVIRONMENT.sub("M", sentence)) > 12:
+        # a sentence that opens with the cue ("It could also be X.") offers X however long
+        opens = m is not None and m.start() <= 3
+        if not m or (word_count(_ENVIRONMENT.sub("M", sentence)) > 12 and not opens):
             continue  # a matrix or other LaTeX environment counts as one word
         other = _clean_item(sentence[m.end() :])
-        if other and word_count(_ENVIRONMENT.sub("M", other)) <= 8 and not is_reference(other):
+        if other and (opens or word_count(_ENVIRONMENT.sub("M", other)) <= 8) and not is_reference(other):
             return Several(False, f"offers a second candidate ({shorten(other, 30)!r}) after the answer", (other,))
     return None
 

@@ -34,8 +34,9 @@ def restates_question(answer: str, question: str, *, run: int = 4) -> bool:
     ("What is g'(1)?").
     """
     copied = re.sub(r"^\W*(?:question|problem|task)\s*:\s*", "", answer.strip(), flags=re.IGNORECASE)
-    if len(copied) >= 8 and re.sub(r"\s+", "", copied) == re.sub(r"\s+", "", question):
-        return True  # the whole question, however short ("Simplify $\frac{8}{22}$.")
+    squashed, whole = re.sub(r"\s+", "", copied), re.sub(r"\s+", "", question)
+    if len(squashed) >= 8 and whole.startswith(squashed) and 2 * len(squashed) >= len(whole):
+        return True  # the question, or most of its start, however short ("Simplify $\frac{8}{22}$.")
     a = _plain_words(answer)
     if len(a) < 2 or (len(a) < 6 and "?" not in answer):
         return False

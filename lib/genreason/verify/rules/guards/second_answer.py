@@ -30,6 +30,9 @@ MAX_ANSWER_CHARS = 400
 MAX_LIST_CHARS = 3000
 MAX_ITEM_WORDS = 4
 MANY_ITEMS = 6
+# A reference listing this many alternatives asks for a set; an answer naming this many of
+# them, and twice as many as anything else, answers it.
+SET_ALTERNATIVES = 3
 # An answer this short that adds a clause to the reference adds a statement of its own.
 MAX_SHORT_WORDS = 6
 # A place named after another ("Tulsa, Oklahoma") is a larger one: a state or country, whose
@@ -48,15 +51,15 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+\S", re.MULTILINE)
 _HEADER = re.compile(r"^[^:]*\w+\s+\w+[^:]*:\s*\S")
 _GLOSS = re.compile(
     r"\b(?:such\s+as|including|like|e\.g\.|i\.e\.|especially|particularly|namely|also\s+known\s+as|aka|"
-    r"formerly|by)\s+", re.IGNORECASE
+    r"formerly|as|[a-z]+(?:ed|en|wn|ng)\s+by)\s+", re.IGNORECASE
 )
 _SENTENCES = re.compile(r"[^\W_]{2}[.!?]\s+[A-Z]")  # prose of several sentences
 _SUFFIX = re.compile(r"(?:jr|sr|junior|senior|phd|md|esq|obe|cbe|kbe|mbe|qc|kc)\.?", re.IGNORECASE)
 # A question about a place: a place named after a comma qualifies the one before it.
 _PLACE_QUESTION = re.compile(
-    r"\b(?:where|located|location|city|cities|town|country|countries|state|states|province|county|"
-    r"region|place|capital|held|hosted|host|filmed|born|based|headquarter(?:s|ed)?|situated|origin|"
-    r"originate[sd]?|named\s+after)\b",
+    r"^\W*where\b|\b(?:which|what)\s+(?:[a-z]+\s+){0,2}(?:city|cities|town|country|countries|state|states|province|"
+    r"county|region|place|capital|island|continent)\b|\b(?:located|location|situated|headquartered|filmed|held|"
+    r"hosted|born|based)\b|\bin\s+(?:which|what)\b|\bwhere\s+(?:is|are|was|were|do|does|did)\b",
     re.IGNORECASE,
 )
 
@@ -83,10 +86,11 @@ def _answer_like(item: str, named: bool) -> bool:
     return n <= MAX_NAMED_WORDS and all(w[:1].isupper() for w in long_words)
 
 
-def _place_qualifier(item: str, *, after: bool) -> bool:
-    """Whether `item` may be a place beside the reference: capitalised words; after the
-    reference, a larger place ("Tbilisi, Georgia"), which is a frequent word in English text
-    (states and countries are: "georgia" has Zipf 4.5), not a rare name ("Max Casella")."""
+def _place_qualifier(item: str, named: str, *, after: bool) -> bool:
+    """Whether `item` may be a place beside the reference's `named` item: capitalised words;
+    after it, a larger place ("Tbilisi, Georgia"), which is a frequent word in English text
+    (states and countries are: "georgia" has Zipf 4.5), not a rare name ("Max Casella"), and
+    no rarer than the place it qualifies ("Spanish, Pakistan" qualifies nothing)."""
     words = re.findall(r"[^\W\d_]+", item)
     if not words or len(words) > 4 or not all(w[:1].isupper() for w in words if len(w) > 3):
         return False
@@ -94,7 +98,15 @@ def _place_qualifier(item: str, *, after: bool) -> bool:
         return True  # the more precise place first: "Colby, Wisconsin" for "Wisconsin"
     last = words[-1]
     frequency = zipf(last.lower())
-    return len(last) >= 3 and frequency is not None and frequency >= PLACE_ZIPF
+    # the qualified place's rarest word ("palm" in "West Palm Beach") stands for it
+    named_frequencies = [f for f in (zipf(w.lower()) for w in re.findall(r"[^\W\d_]{3,}", named)) if f is not None]
+    named_frequency = min(named_frequencies) if named_frequencies else None
+    return (
+        len(last) >= 3
+        and frequency is not None
+        and frequency >= PLACE_ZIPF
+        and (named_frequency is None or frequency >= named_frequency)
+    )
 
 
 def _content(text: str) -> set[str]:
@@ -129,10 +141,13 @@ def extra_answer(
     if not any(hits):
         return None
     # a sentence is no list: every item short, none a clause ("Tulsa, which is in Oklahoma")
-    if any(_CLAUSE.search(it) for it in items) and (word_count(text) > MAX_SHORT_WORDS or any(_CLAUSE.search(it) for it, hit in zip(items, hits, strict=True) if hit)):
+    # clause words the reference itself holds ("it was opened") make no sentence of the answer
+    own = {w.lower() for w in _CLAUSE.findall(reference)}
+    clauses = [bool({w.lower() for w in _CLAUSE.findall(it)} - own) for it in items]
+    if any(clauses) and (word_count(text) > MAX_SHORT_WORDS or any(c and hit for c, hit in zip(clauses, hits, strict=True))):
         return None  # a sentence ("Tulsa, which is in Oklahoma"); "pelican, it was opened" is two statements
     long = [not _answer_like(it, hit) for it, hit in zip(items, hits, strict=True)]
-    if any(long) and (len(items) < MANY_ITEMS or long[0] or long[-1] or sum(long) * 4 > len(items)):
+    if any(long) and (len(items) < MANY_ITEMS or sum(long) * 4 > len(items)):
         return None  # a stretch of a sentence; a long list may hold a few longer items inside
     known = _content(reference) | _content(question)
     place_question = bool(_PLACE_QUESTION.search(question or ""))
@@ -146,12 +161,15 @@ def extra_answer(
         words = _content(item)
         if words and words <= known:
             continue  # the reference's or the question's own words ("Tulsa, Oklahoma" for "Tulsa, Oklahoma")
-        if place_question and len(items) <= 3 and joined_by == "," and _place_qualifier(item, after=k > hits.index(True)):
+        if place_question and len(items) == 2 and joined_by == "," and _place_qualifier(item, items[1 - k], after=k > 0):
             continue  # a place qualified, or qualifying ("Tbilisi, Georgia", "Colby, Wisconsin")
         extra.append(item)
-    named = {normalize(it) for it, hit in zip(items, hits, strict=True) if hit}
-    if not extra or (len(split_alternatives(reference)) > 1 and len(named) > len(extra) and len(named) >= 2):
-        return None  # mostly the reference's own alternatives: "Stockton, Lodi, Tracy" for a list
+    alternatives = {normalize(a) for a in split_alternatives(reference)}
+    named = {normalize(it) for it in items} & alternatives
+    answers = [it for it in extra if _answer_like(it, False)]  # a long lead-in is prose, not an answer
+    if not extra or (len(alternatives) >= SET_ALTERNATIVES and len(named) >= SET_ALTERNATIVES and len(named) >= 2 * len(answers)):
+        # a question asking for a set ("who starred in ...?") answered mostly with its members
+        return None
     shown = ", ".join(shorten(it, 30) for it in items[:6]) + (", ..." if len(items) > 6 else "")
     return Several(None, f"answers {len(items)} items ({shown}): the reference and another answer", tuple(items))
 

@@ -32,6 +32,7 @@ from genreason.verify.rules.text.words import (
     tokens,
 )
 
+_LETTER_ITEM = re.compile(r"\(\s*[A-Ja-j]\s*\)")
 # A short answer naming the reference and a look-alike ("2018 Pyeongchang 2017 Pyeongchang")
 # gives two; prose often names look-alikes beside the answer ("24 hours ... 23 hours").
 MAX_SIBLING_PAIR_WORDS = 12
@@ -120,6 +121,11 @@ def compare_text(
     names a sibling ("World War I"). None (undecided): partial overlap or an unsure part.
     """
     alts = split_alternatives(reference) if split_alts else [reference]
+    if guard and _LETTER_ITEM.search(answer) and not _LETTER_ITEM.search(reference):
+        # "disproved, (A)": an option letter is no stopword beside a word answer
+        mixed = mixed_items(answer, lambda item: names_reference(reference, item))
+        if mixed is not None:
+            return mixed.verdict, mixed.reason
     squashed = re.sub(r"\s+", "", fold(answer))
     for alt in [reference, *alts]:
         if squashed and squashed == re.sub(r"\s+", "", fold(alt)):
