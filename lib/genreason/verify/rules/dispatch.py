@@ -39,7 +39,7 @@ from genreason.verify.rules.numeric_answers import (
 from genreason.verify.rules.structures import compare_lists, compare_matrices
 from genreason.verify.rules.text.booleans import parse_boolean
 from genreason.verify.rules.text.compare import compare_text, names_reference
-from genreason.verify.rules.text.words import STOPWORDS, may_hold, split_alternatives, tokens
+from genreason.verify.rules.text.words import STOPWORDS, may_hold, split_alternatives, tokens, without_inner_stops
 
 
 # --------------------------------------------------------------------------- elements
@@ -102,6 +102,8 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
         whole, spaced = " ".join(ref.text.split()), " ".join(answer.split())
         if whole in spaced:
             answer = spaced.replace(whole, whole.split("/", 1)[0].strip())
+    if ref.kind == "string":
+        answer = without_inner_stops(answer, ref.text)  # "Portugal. The Man." ends no sentence
     neg = read_negation(answer, short_words=PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
     # A reference that holds the negating words itself ("not guilty") is compared as it stands.
     if neg.status != "none" and not _cue_in_reference(neg.cue, ref.text):

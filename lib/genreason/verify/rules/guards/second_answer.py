@@ -22,7 +22,7 @@ from collections.abc import Callable
 from genreason.verify.rules.guards.hedges import Several, items_with_separators, shorten, word_count
 from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.text.common_words import zipf
-from genreason.verify.rules.text.words import normalize, split_alternatives
+from genreason.verify.rules.text.words import normalize, split_alternatives, without_inner_stops
 
 # An answer longer than this is prose, whose commas and "and"s describe rather than list.
 MAX_ANSWER_CHARS = 400
@@ -47,6 +47,7 @@ _CLAUSE = re.compile(
     r"he|she|his|her|their|i|we|you|include[sd]?|contain[sd]?|consist[sd]?)\b",
     re.IGNORECASE,
 )
+_PREPOSITION = re.compile(r"(?:with|from|in|at|for|of|on|to|into|after|before|during|since|until|about|under|over)\b", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+\S", re.MULTILINE)
 _HEADER = re.compile(r"^[^:]*\w+\s+\w+[^:]*:\s*\S")
 _GLOSS = re.compile(
@@ -120,7 +121,7 @@ def extra_answer(
     Z"), or None. The verdict is None (undecided)."""
     if len(answer) > MAX_LIST_CHARS or not re.search(r"[,;&\n/]|\s(?:and|plus)\s", answer, re.IGNORECASE):
         return None
-    text = re.sub(r"\s*\n+\s*", ", ", unwrap_text(answer, pad=True).strip())
+    text = re.sub(r"\s*\n+\s*", ", ", unwrap_text(without_inner_stops(answer, reference), pad=True).strip())
     if _NUMBERED.search(answer) or _HEADER.search(text) or _GLOSS.search(text) or _SENTENCES.search(text):
         # an enumerated list ("1. X" lines) answers a question asking for several; a header
         # ("Causes of the Dust Bowl: X and Y"), a gloss ("X, such as Y", "Y, played by X") or
@@ -147,7 +148,14 @@ def extra_answer(
     if any(clauses) and (word_count(text) > MAX_SHORT_WORDS or any(c and hit for c, hit in zip(clauses, hits, strict=True))):
         return None  # a sentence ("Tulsa, which is in Oklahoma"); "pelican, it was opened" is two statements
     long = [not _answer_like(it, hit) for it, hit in zip(items, hits, strict=True)]
-    if any(long) and (len(items) < MANY_ITEMS or sum(long) * 4 > len(items)):
+    # "Freddie Highmore and the Swedish astronomer Anders Celsius": the answer opens with the
+    # reference, whole, and joins one more phrase of its own
+    opens_with_reference = (
+        len(items) == 2 and hits[0] and not long[0] and word_count(items[1]) <= MAX_NAMED_WORDS
+        and not _PREPOSITION.match(items[1])  # "Kiss, with the song ...": a phrase about it
+        and normalize(items[0]) in {normalize(a) for a in split_alternatives(reference)}
+    )
+    if any(long) and not opens_with_reference and (len(items) < MANY_ITEMS or sum(long) * 4 > len(items)):
         return None  # a stretch of a sentence; a long list may hold a few longer items inside
     known = _content(reference) | _content(question)
     place_question = bool(_PLACE_QUESTION.search(question or ""))

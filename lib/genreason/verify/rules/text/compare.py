@@ -70,11 +70,11 @@ def names_reference(reference: str, item: str) -> bool:
         return False
     if n == normalize(reference):
         return True  # the reference written whole, all its alternatives ("A/B")
-    if any(holds_sibling(item, alt) for alt in split_alternatives(reference)):
-        return False  # "July 3, 1776" is not "July 4, 1776", though it holds "1776"
     for alt in split_alternatives(reference):
         if n in {normalize(x) for x in [alt, *split_items(alt)]}:
-            return True
+            return True  # one alternative ("29 January 2018" of "29 January 2018/February 2018")
+    if any(holds_sibling(item, alt) for alt in split_alternatives(reference)):
+        return False  # "July 3, 1776" is not "July 4, 1776", though it holds "1776"
     longest = max(len([t for t in tokens(alt) if t not in STOPWORDS]) for alt in split_alternatives(reference))
     if len([t for t in tokens(item) if t not in STOPWORDS]) > longest + 1:
         return False

@@ -165,8 +165,8 @@ def holds_sibling(text: str, alt: str) -> bool:
     """Whether `text` holds the reference alternative `alt` with a numeral changed somewhere
     ("August 14, 1971/1934" holds a sibling of "August 15, 1971")."""
     r = [w.token for w in content_words(alt)]
-    if len(r) < 2 or not any(is_numeral(t) for t in r):
-        return False
+    if len(r) < 2 or not any(is_numeral(t) for t in r) or all(is_numeral(t) for t in r):
+        return False  # a bare number ("30.4%") has no siblings in words: other numbers are not its
     date = date_of(alt)
     if date is not None:  # "March 27, 2018" is no sibling of "March 2018"; "March 2019" is
         return any(not d.agrees(date) and d.precision >= date.precision for d, _, _ in dates_in(text))

@@ -98,3 +98,15 @@ def may_hold(sentence: str, words: set[str]) -> bool:
     low = sentence.lower()
     # stems of "-ies" words end in "y"; digits may stand for number words ("seven" -> 7)
     return all(w in low or not w.isascii() or w.endswith("y") or w[:1].isdigit() for w in words)
+
+
+_INNER_STOP = re.compile(r"[.!?]+(?=\s)|[.!?]+$")
+
+
+def without_inner_stops(answer: str, reference: str) -> str:
+    """`answer` with the sentence punctuation inside the reference's alternatives removed where
+    it writes them ("Portugal. The Man." -> "Portugal The Man"), so a name ends no sentence."""
+    for alt in split_alternatives(reference):
+        if _INNER_STOP.search(alt) and alt in answer:
+            answer = answer.replace(alt, _INNER_STOP.sub(" ", alt).rstrip(". "))
+    return answer
