@@ -235,6 +235,10 @@ def generate_attacks(
     out = GeneratedSet()
     declared_string = declared_kind(answer_type) == "string"
     base = split_alternatives(reference)[0] if declared_string else reference
+    own = {norm(reference), *(norm(a) for a in alternatives(reference))}
+    if declared_string:
+        own |= {norm(a) for a in split_alternatives(reference)}
+    others = [o for o in others if norm(o) not in own]  # another question with this same reference
     chosen = set(families or FAMILIES)
     unknown = chosen - set(FAMILIES)
     if unknown:

@@ -48,13 +48,15 @@ _CLAUSE = re.compile(
     re.IGNORECASE,
 )
 _PREPOSITION = re.compile(r"(?:with|from|in|at|for|of|on|to|into|after|before|during|since|until|about|under|over)\b", re.IGNORECASE)
-_NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+\S", re.MULTILINE)
-_HEADER = re.compile(r"^[^:]*\w+\s+\w+[^:]*:\s*\S")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*[.):–-]|[-*•])\s+\S", re.MULTILINE)
+_HEADER = re.compile(r"^[^:]*\w+\s+\w+[^:]*:\s+\S")  # "Causes of the Dust Bowl: ...", not "Acts 1:13"
 _GLOSS = re.compile(
     r"\b(?:such\s+as|including|like|e\.g\.|i\.e\.|especially|particularly|namely|also\s+known\s+as|aka|"
     r"formerly|as|[a-z]+(?:ed|en|wn|ng)\s+by)\s+", re.IGNORECASE
 )
-_SENTENCES = re.compile(r"[^\W_]{2}[.!?]\s+[A-Z]")  # prose of several sentences
+# prose of several sentences: a sentence ends on a lowercase word ("... others die. Edgar");
+# a name's own period does not ("Portugal. The Man", "Dory Funk Jr.")
+_SENTENCES = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
 _SUFFIX = re.compile(r"(?:jr|sr|junior|senior|phd|md|esq|obe|cbe|kbe|mbe|qc|kc)\.?", re.IGNORECASE)
 # A question about a place: a place named after a comma qualifies the one before it.
 _PLACE_QUESTION = re.compile(
@@ -145,14 +147,19 @@ def extra_answer(
     # clause words the reference itself holds ("it was opened") make no sentence of the answer
     own = {w.lower() for w in _CLAUSE.findall(reference)}
     clauses = [bool({w.lower() for w in _CLAUSE.findall(it)} - own) for it in items]
-    if any(clauses) and (word_count(text) > MAX_SHORT_WORDS or any(c and hit for c, hit in zip(clauses, hits, strict=True))):
+    # a long list may hold a clause inside, not where a sentence would lead in or end
+    many = len(items) >= MANY_ITEMS and not any(clauses[:2]) and not clauses[-1]
+    if any(clauses) and not many and (word_count(text) > MAX_SHORT_WORDS or any(c and hit for c, hit in zip(clauses, hits, strict=True))):
         return None  # a sentence ("Tulsa, which is in Oklahoma"); "pelican, it was opened" is two statements
-    long = [not _answer_like(it, hit) for it, hit in zip(items, hits, strict=True)]
+    long = [c or not _answer_like(it, hit) for c, it, hit in zip(clauses, items, hits, strict=True)]
     # "Freddie Highmore and the Swedish astronomer Anders Celsius": the answer opens with the
     # reference, whole, and joins one more phrase of its own
+    halves = [item for _, item in items_with_separators(text)]
     opens_with_reference = (
-        len(items) == 2 and hits[0] and not long[0] and word_count(items[1]) <= MAX_NAMED_WORDS
-        and not _PREPOSITION.match(items[1])  # "Kiss, with the song ...": a phrase about it
+        len(halves) == 2 and hits[0] and not long[0]
+        and all(word_count(part) <= MAX_NAMED_WORDS for part in _split_slashes(halves[1], reference))
+        and not _PREPOSITION.match(halves[1])  # "Kiss, with the song ...": a phrase about it
+        and not _CLAUSE.search(halves[1])
         and normalize(items[0]) in {normalize(a) for a in split_alternatives(reference)}
     )
     if any(long) and not opens_with_reference and (len(items) < MANY_ITEMS or sum(long) * 4 > len(items)):
