@@ -151,7 +151,7 @@ def extra_answer(
     many = len(items) >= MANY_ITEMS and not any(clauses[:2]) and not clauses[-1]
     if any(clauses) and not many and (word_count(text) > MAX_SHORT_WORDS or any(c and hit for c, hit in zip(clauses, hits, strict=True))):
         return None  # a sentence ("Tulsa, which is in Oklahoma"); "pelican, it was opened" is two statements
-    long = [c or not _answer_like(it, hit) for c, it, hit in zip(clauses, items, hits, strict=True)]
+    long = [(c and many) or not _answer_like(it, hit) for c, it, hit in zip(clauses, items, hits, strict=True)]
     # "Freddie Highmore and the Swedish astronomer Anders Celsius": the answer opens with the
     # reference, whole, and joins one more phrase of its own
     halves = [item for _, item in items_with_separators(text)]
