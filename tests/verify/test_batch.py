@@ -35,9 +35,11 @@ def test_results_come_back_in_input_order_and_match_in_process(pool: WorkerPool)
 def test_groups_by_reference_and_chunks_large_groups(pool: WorkerPool) -> None:
     items = [Item("q", "7", f"\\boxed{{{k}}}") for k in range(40)] + [Item("other", "7", "\\boxed{7}")]
     tasks = pool._tasks(items)
-    # one question with 40 responses -> ceil(40/16) chunks; the other question its own task
-    assert [len(t.items) for t in tasks] == [16, 16, 8, 1]
-    assert {t.items[0][1].question for t in tasks} == {"q", "other"}
+    # one question with 40 responses -> cut at 16; the last 8 share a task with the other question
+    assert [len(t.items) for t in tasks] == [16, 16, 9]
+    assert [it.question for _, it in tasks[-1].items] == ["q"] * 8 + ["other"]
+    small = [Item(f"q{k}", "7", "\\boxed{7}") for k in range(20)]  # 20 references, one response each
+    assert [len(t.items) for t in pool._tasks(small)] == [16, 4]
 
 
 def test_workers_survive_between_batches(pool: WorkerPool) -> None:

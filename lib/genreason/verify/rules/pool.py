@@ -1,10 +1,11 @@
 """Process-parallel batch judging with a per-item time limit that works from any thread.
 
 Stage: verify (the runner under `RuleVerifier`). Items are grouped by reference so each
-reference is parsed once per group; groups are cut into chunks and handed to worker
-processes (one per core by default). The parent waits on the workers' pipes, never on a
-signal: an item that runs past `timeout_s` gets its worker killed and replaced, and is judged
-undecided (rule "timeout"). This is why it works off the main thread (Streamlit, marimo,
+reference is parsed once per task; groups are packed into tasks of about `CHUNK` items and
+handed to worker processes (one per core by default), which send each task's judgments back
+in one message. The parent waits on the workers' pipes, never on a signal: a task that runs
+past its time gets its worker killed and replaced and its items judged again one by one, and
+an item that runs past `timeout_s` alone is judged undecided (rule "timeout"). This is why it works off the main thread (Streamlit, marimo,
 TRL reward workers), where math-verify's own `signal.alarm` timeout cannot run; math-verify
 is called inside the workers with its timeout disabled.
 
@@ -27,7 +28,7 @@ import time
 import weakref
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from genreason.judging import NO_ANSWER, Item, Judgment
@@ -77,18 +78,31 @@ def _worker_loop(conn_in: Connection, conn: Connection) -> None:
         if msg is None:
             return
         task_id, judge, items = msg
-        try:
-            ref = reference_for(items[0][1])
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
-            conn.send(("referr", task_id, None, f"{type(exc).__name__}: {exc}"))
-            continue
-        conn.send(("ref", task_id, None, None))
+        refs: dict[tuple, object] = {}
+        judged: list[tuple[int, Judgment]] = []
         for index, item in items:
+            key = _reference_key(item)
+            if key not in refs:
+                try:
+                    refs[key] = reference_for(item)
+                except BaseException as exc:  # noqa: BLE001 - this reference's items are undecided
+                    refs[key] = f"{type(exc).__name__}: {exc}"
+                if len(items) == 1:
+                    conn.send(("ref", task_id, None, None))  # a lone item's time now runs on judging
+            ref = refs[key]
+            if isinstance(ref, str):
+                judged.append((index, _undecided(item, judge, "reference", f"reference not usable: {ref}")))
+                continue
             try:
                 judgment = judge_with_reference(ref, item, judge)
             except BaseException as exc:  # noqa: BLE001 - MemoryError and friends: undecided
                 judgment = _undecided(item, judge, "error", f"worker error: {type(exc).__name__}")
-            conn.send(("done", task_id, index, judgment))
+            judged.append((index, judgment))
+        conn.send(("batch", task_id, None, judged))  # one message per task: less pipe traffic
+
+
+def _reference_key(item: Item) -> tuple:
+    return (item.reference, item.answer_type, item.options, item.question)
 
 
 def _undecided(item: Item, judge: str, rule: str, reason: str) -> Judgment:
@@ -109,7 +123,6 @@ class _Task:
     task_id: int
     items: list[tuple[int, Item]]
     ref_ready: bool = False
-    done: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -194,16 +207,26 @@ class WorkerPool:
 
     # -- running ---------------------------------------------------------------------------
     def _tasks(self, items: Sequence[Item]) -> deque[_Task]:
+        """Items grouped by reference (each parsed once per task), groups packed into tasks of
+        about CHUNK items: small groups share a task, a large one is cut across several."""
         groups: dict[tuple, list[tuple[int, Item]]] = {}
         for i, item in enumerate(items):
-            key = (item.reference, item.answer_type, item.options, item.question)
-            groups.setdefault(key, []).append((i, item))
+            groups.setdefault(_reference_key(item), []).append((i, item))
         tasks: deque[_Task] = deque()
+        current: list[tuple[int, Item]] = []
         for group in groups.values():
             for start in range(0, len(group), CHUNK):
-                self._next_task += 1
-                tasks.append(_Task(self._next_task, group[start : start + CHUNK]))
+                current.extend(group[start : start + CHUNK])
+                if len(current) >= CHUNK:
+                    tasks.append(self._task(current))
+                    current = []
+        if current:
+            tasks.append(self._task(current))
         return tasks
+
+    def _task(self, items: list[tuple[int, Item]]) -> _Task:
+        self._next_task += 1
+        return _Task(self._next_task, items)
 
     def run(self, items: Sequence[Item], judge: str = "rule") -> list[Judgment]:
         """Judge `items`; results in input order. Safe to call from any thread."""
@@ -221,6 +244,9 @@ class WorkerPool:
                 if worker.ready and worker.task is None and pending:
                     task = pending.popleft()
                     worker.task = task
+                    # a task of several items has the time of one item in all; past it, its
+                    # items are judged again one by one (each under timeout_s), so only an
+                    # item that is slow alone is judged undecided
                     worker.deadline = now + self.timeout_s
                     try:
                         worker.send_conn.send((task.task_id, judge, task.items))
@@ -238,7 +264,6 @@ class WorkerPool:
                 except (EOFError, OSError):
                     self._fail(worker, pending, results, judge, "worker crashed")
                     continue
-                worker.deadline = time.monotonic() + self.timeout_s
                 if kind == "ready":
                     worker.ready = True
                     continue
@@ -247,15 +272,11 @@ class WorkerPool:
                     continue
                 if kind == "ref":
                     task.ref_ready = True
-                elif kind == "referr":
-                    for i, item in task.items:
-                        results[i] = _undecided(item, judge, "reference", f"reference not usable: {payload}")
+                    worker.deadline = time.monotonic() + self.timeout_s
+                elif kind == "batch":
+                    for i, judgment in payload:
+                        results[i] = judgment
                     worker.task = None
-                elif kind == "done":
-                    results[index] = payload
-                    task.done.add(index)
-                    if len(task.done) == len(task.items):
-                        worker.task = None
             now = time.monotonic()
             for worker in list(self._workers):
                 if (worker.task is not None or not worker.ready) and now > worker.deadline:
@@ -274,18 +295,15 @@ class WorkerPool:
         self._start_worker()
         if task is None:
             return
-        left = [(i, item) for i, item in task.items if i not in task.done]
-        if not task.ref_ready:
-            for i, item in left:
-                results[i] = _undecided(item, judge, "timeout", f"reference: {why}")
+        if len(task.items) > 1:
+            # which item was slow is not known: judge each again alone, first in line
+            for single in reversed(task.items):
+                pending.appendleft(self._task([single]))
             return
-        if left:
-            i, item = left[0]
-            results[i] = _undecided(item, judge, "timeout", why)
-            logger.info("item %s judged undecided: %s", item.item_id if item.item_id else i, why)
-            if left[1:]:
-                self._next_task += 1
-                pending.appendleft(_Task(self._next_task, left[1:]))
+        i, item = task.items[0]
+        where = why if task.ref_ready else f"reference: {why}"
+        results[i] = _undecided(item, judge, "timeout", where)
+        logger.info("item %s judged undecided: %s", item.item_id if item.item_id else i, where)
 
 
 def _close_ref(ref: weakref.ref) -> None:
