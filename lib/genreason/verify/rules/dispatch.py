@@ -39,7 +39,13 @@ from genreason.verify.rules.numeric_answers import (
 from genreason.verify.rules.structures import compare_lists, compare_matrices
 from genreason.verify.rules.text.booleans import parse_boolean
 from genreason.verify.rules.text.compare import compare_text, names_reference
-from genreason.verify.rules.text.words import STOPWORDS, may_hold, split_alternatives, tokens, without_inner_stops
+from genreason.verify.rules.text.words import (
+    STOPWORDS,
+    may_hold,
+    split_alternatives,
+    tokens,
+    without_inner_stops,
+)
 
 
 # --------------------------------------------------------------------------- elements

@@ -198,9 +198,12 @@ def items_with_separators(text: str) -> list[tuple[str, str]]:
     return [(sep, x) for sep, x in _split_with_separators(text) if x]
 
 
+_EMPHASIS = re.compile(r"^(?:\*\*|__|`)+|(?:\*\*|__|`)+$")
+
+
 def _clean_item(item: str) -> str:
     s = item.strip().strip("$").strip()
-    s = re.sub(r"^(?:\*\*|__|`)+|(?:\*\*|__|`)+$", "", s).strip()
+    s = _EMPHASIS.sub("", s).strip()
     return s.strip(" .,;:!").strip()
 
 
@@ -210,7 +213,7 @@ def _squash(text: str) -> str:
 
 def word_count(text: str) -> int:
     """Whitespace-separated words."""
-    return len(re.findall(r"[^\s]+", text))
+    return len(text.split())
 
 
 def _is_bare_value(item: str) -> bool:
@@ -329,7 +332,7 @@ def second_candidate(text: str, is_reference: Callable[[str], bool]) -> Several 
     for sentence in sentences[1:]:
         m = _SECOND_CUE.search(sentence)
         # a sentence that opens with the cue ("It could also be X.") offers X however long
-        opens = m is not None and m.start() <= 3
+        opens = m is not None and m.start() <= 3 and m.group(0).lower().endswith(" be")
         if not m or (word_count(_ENVIRONMENT.sub("M", sentence)) > 12 and not opens):
             continue  # a matrix or other LaTeX environment counts as one word
         other = _clean_item(sentence[m.end() :])
@@ -411,14 +414,17 @@ def mixed_items(answer: str, is_reference: Callable[[str], bool]) -> Several | N
         return None
     if len(answer) > MAX_LIST_ANSWER_CHARS and (len(items) < 6 or any(word_count(it) > MAX_ITEM_WORDS for it in items)):
         return None  # long prose, not a list of answers
+    shapes = [_is_bare_value(it) for it in items]
+    if all(shapes) or not any(shapes):
+        return None  # one shape throughout: no value beside words (cheap test before naming)
     hits = [is_reference(it) for it in items]
     named = [it for it, hit in zip(items, hits, strict=True) if hit]
     if not named:
         return None
     # the other shape: a value beside a word answer, or words beside a value answer ("(E) and
     # it was opened"); lists of values alone are for the numeric and list rules
-    named_value = all(_is_bare_value(it) for it in named)
-    values = [it for it, hit in zip(items, hits, strict=True) if not hit and _is_bare_value(it) != named_value]
+    named_value = all(shape for shape, hit in zip(shapes, hits, strict=True) if hit)
+    values = [it for it, hit, shape in zip(items, hits, shapes, strict=True) if not hit and shape != named_value]
     if not values:
         return None
     shown = ", ".join(shorten(it, 30) for it in items[:6]) + (", ..." if len(items) > 6 else "")

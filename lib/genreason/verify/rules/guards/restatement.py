@@ -17,9 +17,14 @@ import unicodedata
 def _plain_words(text: str) -> tuple[str, ...]:
     s = text[:20000]
     s = (s if s.isascii() else unicodedata.normalize("NFKD", s)).lower()
-    return tuple(re.findall(r"[a-z]+|\d+(?:\.\d+)?", s))
+    return tuple(_PLAIN_WORD.findall(s))
 
 
+_PLAIN_WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+
+
+_LEAD = re.compile(r"^\W*(?:question|problem|task)\s*:\s*", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
 _FRAMING = {"question", "q", "problem", "task", "prompt", "we", "need", "to", "find", "asked", "asks", "restated", "restating", "restate", "here", "is"}
 
 
@@ -33,10 +38,11 @@ def restates_question(answer: str, question: str, *, run: int = 4) -> bool:
     from a question is not a restatement). A copied question sentence counts however short
     ("What is g'(1)?").
     """
-    copied = re.sub(r"^\W*(?:question|problem|task)\s*:\s*", "", answer.strip(), flags=re.IGNORECASE)
-    squashed, whole = re.sub(r"\s+", "", copied), re.sub(r"\s+", "", question)
-    if len(squashed) >= 8 and whole.startswith(squashed) and 2 * len(squashed) >= len(whole):
-        return True  # the question, or most of its start, however short ("Simplify $\frac{8}{22}$.")
+    if len(answer) <= len(question) + 40:  # a copy is no longer than the question and a lead-in
+        copied = _LEAD.sub("", answer.strip())
+        squashed, whole = _SPACES.sub("", copied), _SPACES.sub("", question)
+        if len(squashed) >= 8 and whole.startswith(squashed) and 2 * len(squashed) >= len(whole):
+            return True  # the question, or most of its start, however short ("Simplify $\frac{8}{22}$.")
     a = _plain_words(answer)
     if len(a) < 2 or (len(a) < 6 and "?" not in answer):
         return False

@@ -140,6 +140,12 @@ def extra_answer(
     seps = [sep for sep, _ in pairs]
     if len(items) < 2 or (len(answer) > MAX_ANSWER_CHARS and len(items) < 6):
         return None
+    # cheap tests on the form before naming each item: a clause in a short list, a long piece
+    clause_words = [bool(_CLAUSE.search(it)) for it in items]
+    if any(clause_words) and len(items) < MANY_ITEMS and word_count(text) > MAX_SHORT_WORDS and not _CLAUSE.search(reference):
+        return None
+    if len(items) < MANY_ITEMS and len(items) > 2 and any(not _answer_like(it, True) for it in items):
+        return None
     hits = [is_reference(it) for it in items]
     if not any(hits):
         return None

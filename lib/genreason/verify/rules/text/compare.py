@@ -8,6 +8,7 @@ the reference, or a look-alike of it, is judged by `genreason.verify.rules.text.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from genreason.verify.rules.guards.hedges import mixed_items, offers_several, split_items
@@ -32,6 +33,7 @@ from genreason.verify.rules.text.words import (
     tokens,
 )
 
+_SPACES = re.compile(r"\s+")
 _LETTER_ITEM = re.compile(r"\(\s*[A-Ja-j]\s*\)")
 # A short answer naming the reference and a look-alike ("2018 Pyeongchang 2017 Pyeongchang")
 # gives two; prose often names look-alikes beside the answer ("24 hours ... 23 hours").
@@ -62,6 +64,7 @@ def _window_hit(a_tok: list[str], r_content: list[str]) -> int | None:
 _POLARITY = {"not", "no", "never", "t", "cannot", "neither", "nor", "none", "non", "without"}
 
 
+@functools.lru_cache(maxsize=65536)
 def names_reference(reference: str, item: str) -> bool:
     """Whether one listed item is the reference or one of its parts, give or take a word
     ("the pen" for "pen"), not a clause that mentions it ("Ukraine shares borders with")."""
@@ -126,9 +129,9 @@ def compare_text(
         mixed = mixed_items(answer, lambda item: names_reference(reference, item))
         if mixed is not None:
             return mixed.verdict, mixed.reason
-    squashed = re.sub(r"\s+", "", fold(answer))
+    squashed = _SPACES.sub("", fold(answer))
     for alt in [reference, *alts]:
-        if squashed and squashed == re.sub(r"\s+", "", fold(alt)):
+        if squashed and squashed == _SPACES.sub("", fold(alt)):
             return True, f"identical to {alt!r}"  # also "[]", "∅", "-": answers without words
     a_tok = tokens(answer)
     a_content = [t for t in a_tok if t not in STOPWORDS]

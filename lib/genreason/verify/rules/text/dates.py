@@ -36,6 +36,9 @@ _PATTERNS = (
     re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}", re.IGNORECASE),
     re.compile(r"(?<![\w.,-])(?P<year>1\d{3}|20\d{2})(?![\w-]|[.,]\d)"),
 )
+# An answer of nothing but dates is short.
+MAX_DATES_ANSWER_CHARS = 200
+_HAS_MONTH = re.compile(r"\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b|\d{4}-\d{2}-\d{2}", re.IGNORECASE)
 _LEADING = re.compile(r"^(?:in|on|circa|c\.|ca\.|around|about|since|by)\s+", re.IGNORECASE)
 
 
@@ -80,6 +83,8 @@ def _date(m: re.Match[str]) -> Date | None:
 @functools.lru_cache(maxsize=8192)
 def dates_in(text: str) -> tuple[tuple[Date, int, int], ...]:
     """Every date written in `text`, with its span, the most precise reading of each stretch."""
+    if not any(c.isdigit() for c in text):
+        return ()
     text = text.replace("\xa0", " ")[:6000]
     taken: list[tuple[int, int]] = []
     found: list[tuple[Date, int, int]] = []
@@ -96,6 +101,7 @@ def dates_in(text: str) -> tuple[tuple[Date, int, int], ...]:
     return tuple(sorted(found, key=lambda x: x[1]))
 
 
+@functools.lru_cache(maxsize=8192)
 def date_of(alt: str) -> Date | None:
     """The date a reference alternative is, when it is nothing but a date ("in 1999",
     "21 July 1979", "March 2003"); None otherwise."""
@@ -119,6 +125,8 @@ def conflicting_date(answer: str, alternatives: list[str]) -> Verdict | None:
     if not refs:
         return None
     years = {r.year for r in refs}
+    if not any(str(y) in answer for y in years):
+        return None  # no year of the reference written: nothing to contradict (cheap test)
     relevant = [d for d, _, _ in dates_in(answer) if d.year in years]
     if not relevant or any(_consistent(d, refs) for d in relevant):
         return None
@@ -135,8 +143,10 @@ def several_dates(answer: str, alternatives: list[str]) -> Verdict | None:
     one of them is not the reference's ("May 5, 1992, May 5, 1993"); else no opinion (returns
     None for the verdict holder: callers test the result for None first)."""
     refs = [d for d in (date_of(a) for a in alternatives) if d is not None]
+    if not refs or len(answer) > MAX_DATES_ANSWER_CHARS:
+        return None
     found = dates_in(answer)
-    if not refs or len(found) < 2:
+    if len(found) < 2:
         return None
     rest, pos = [], 0
     for _, a, b in found:
@@ -150,3 +160,8 @@ def several_dates(answer: str, alternatives: list[str]) -> Verdict | None:
     if len(dates) < 2 or not wrong:
         return None
     return None, f"gives {len(dates)} dates ({', '.join(str(d) for d in dates[:4])}): which one is meant is unclear"
+
+
+def may_hold_month_date(text: str) -> bool:
+    """A cheap test: whether `text` names a month (or an ISO date) at all."""
+    return _HAS_MONTH.search(text) is not None

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.text.common_words import is_common_word, zipf
-from genreason.verify.rules.text.dates import date_of, dates_in
+from genreason.verify.rules.text.dates import date_of, dates_in, may_hold_month_date
 from genreason.verify.rules.text.words import STOPWORDS, tokens
 
 Verdict = tuple[bool | None, str]
@@ -169,6 +169,8 @@ def holds_sibling(text: str, alt: str) -> bool:
         return False  # a bare number ("30.4%") has no siblings in words: other numbers are not its
     date = date_of(alt)
     if date is not None:  # "March 27, 2018" is no sibling of "March 2018"; "March 2019" is
+        if date.precision >= 2 and not may_hold_month_date(text):
+            return False
         return any(not d.agrees(date) and d.precision >= date.precision for d, _, _ in dates_in(text))
     a = [w.token for w in content_words(text)]
     for i in range(len(a) - len(r) + 1):

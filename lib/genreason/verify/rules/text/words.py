@@ -50,13 +50,13 @@ def tokens(text: str, *, stem: bool = True) -> list[str]:
 @functools.lru_cache(maxsize=4096)
 def _tokens(text: str, stem: bool) -> tuple[str, ...]:
     # one response is tokenised by several rules (answer, its sentences, the listed items)
-    s = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", text)
-    s = re.sub(r"(?<=[A-Za-z]{3})(?=\d{1,2}\b)", " ", s)
-    s = re.sub(r"(?<=[A-Za-z])_\{?(\d+)\}?", r"\1", s)  # H_2SO_4 -> H2SO4
+    s = _GLUED_CASE.sub(" ", text)
+    s = _GLUED_DIGITS.sub(" ", s)
+    s = _SUBSCRIPT.sub(r"\1", s)  # H_2SO_4 -> H2SO4
     s = fold(s)
-    s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,234 -> 1234
-    s = re.sub(r"'s\b", "", s)
-    words = re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", s)
+    s = _THOUSANDS.sub("", s)  # 1,234 -> 1234
+    s = _POSSESSIVE.sub("", s)
+    words = _WORD.findall(s)
     out = []
     keep_articles = all(w in ARTICLES for w in words)  # "(a)" is an option, not an article
     for w in words:
@@ -69,10 +69,18 @@ def _tokens(text: str, stem: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
+_GLUED_CASE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_GLUED_DIGITS = re.compile(r"(?<=[A-Za-z]{3})(?=\d{1,2}\b)")
+_SUBSCRIPT = re.compile(r"(?<=[A-Za-z])_\{?(\d+)\}?")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_POSSESSIVE = re.compile(r"'s\b")
+_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+
+
 def _stem(w: str) -> str:
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
-    if len(w) > 4 and re.search(r"(?:ches|shes|sses|xes)$", w):
+    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):
         return w[:-2]
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         return w[:-1]
@@ -84,9 +92,12 @@ def normalize(text: str) -> str:
     return " ".join(tokens(text))
 
 
+_ALTERNATIVE_SPLIT = re.compile(r"\s*(?:/|\|)\s*")
+
+
 def split_alternatives(reference: str) -> list[str]:
     """A string reference's accepted alternatives ("lacteals/A lacteal" -> both)."""
-    parts = [p.strip() for p in re.split(r"\s*(?:/|\|)\s*", reference) if p.strip()]
+    parts = [p.strip() for p in _ALTERNATIVE_SPLIT.split(reference) if p.strip()]
     return parts or [reference.strip()]
 
 
