@@ -20,7 +20,8 @@ from genreason.judging import NO_ANSWER, Item, Judgment
 from genreason.verify.extract import break_long_gaps, extract_answer, strip_thinking
 from genreason.verify.rules.choice import LETTERS
 from genreason.verify.rules.dispatch import compare_answer
-from genreason.verify.rules.guards.hedges import second_candidate, shorten
+from genreason.verify.rules.guards.hedges import second_candidate
+from genreason.verify.rules.guards.items import shorten
 from genreason.verify.rules.guards.junk import junk_reason
 from genreason.verify.rules.guards.restatement import restates_question
 from genreason.verify.rules.kinds import Reference, parse_reference

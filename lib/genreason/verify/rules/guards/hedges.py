@@ -15,8 +15,10 @@ pen" all contain the reference. The detector is tied to no dataset or exact phra
   n)", "laptop, 6"), or an option letter with words beside it ("(E) and it was opened"), gives
   two answers of different shapes; a value is no qualifier the way "Oklahoma" qualifies "Tulsa".
 
-Restatements of the question are detected in `genreason.verify.rules.guards.restatement`.
-Negations are read in `genreason.verify.rules.guards.negation`. Pure string work.
+Sentences and items are cut by `genreason.verify.rules.guards.items`; a bare list of names
+beside the reference is read by `genreason.verify.rules.guards.second_answer`. Restatements of
+the question are detected in `genreason.verify.rules.guards.restatement`, negations in
+`genreason.verify.rules.guards.negation`. Pure string work.
 """
 
 from __future__ import annotations
@@ -25,30 +27,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from genreason.verify.rules.latex import unwrap_text
-
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\\$0-9-])|\n+")
-# A capital letter and a period inside a name ("G. Hannelius", "Hank J. Deutschendorf") ends
-# no sentence unless what follows opens one ("The answer is B. Alternatively, C.").
-_INITIAL_END = re.compile(r"(?:^|[\s(])[A-Z]\.$")
-_OPENER = re.compile(
-    r"^(?:it|its|this|that|these|those|the|a|an|alternatively|or|but|and|another|however|so|therefore|thus|"
-    r"hence|i|we|you|also|maybe|perhaps|possibly|either|otherwise|if|then|note|because|since)\b",
-    re.IGNORECASE,
+from genreason.verify.rules.guards.items import (
+    SEPARATOR,
+    clean_item,
+    is_bare_value,
+    separated_items,
+    shorten,
+    split_items,
+    split_sentences,
+    squash,
+    word_count,
 )
-
-
-def split_sentences(text: str) -> list[str]:
-    """`text` cut into sentences and lines (`SENTENCE_SPLIT`), initials kept inside names."""
-    pieces = SENTENCE_SPLIT.split(text)
-    out: list[str] = []
-    for piece in pieces:
-        if out and _INITIAL_END.search(out[-1]) and piece[:1].isupper() and not _OPENER.match(piece):
-            out[-1] = f"{out[-1]} {piece}"
-        else:
-            out.append(piece)
-    return out
-
+from genreason.verify.rules.latex import unwrap_text
 
 # --------------------------------------------------------------------------- candidate lists
 _META = re.compile(
@@ -63,11 +53,6 @@ _HEDGE_CUE = re.compile(
     r"\b(?:candidates?|possibilities|possible\s+(?:answers?|values?)|options?|choices?|guess(?:es)?)\s*:",
     re.IGNORECASE,
 )
-_WORD_SEP = r"\s+(?:and\s*/\s*or|or|nor|and|versus|vs\.?)\s+"
-# A slash between alternatives: spaced ("17 / pen"), or between a word and a value ("pen/17");
-# not inside a fraction ("2/1"), a unit ("m/s") or a pair of words ("Road/Track", "and/or").
-_SLASH = r"\s+/\s+|(?<=[A-Za-z]{2})/(?=[-+\d(\[\\])|(?<=\d)/(?=[A-Za-z]{2})|(?<=[)\]}])/(?=\S)"
-_SEPARATOR = re.compile(rf",|;|{_WORD_SEP}|{_SLASH}", re.IGNORECASE)
 # What a list of alternatives needs (a cheap test before parsing a sentence): "or", a hedge
 # word, a meta answer, a header or a question mark. Without it only values make a list.
 _MAY_HEDGE = re.compile(
@@ -86,7 +71,7 @@ _COMMA_PAIR = re.compile(
 )
 _VALUE_ANY = re.compile(r"\d+|\\[A-Za-z]+|[-+*^=<>]|\b[A-J]\b")
 # What a sentence needs to be a list at all (a cheap test before parsing it).
-_MAY_LIST = re.compile(rf"{_SEPARATOR.pattern}|\\q?quad|\(\s*(?:or|and/or|maybe|possibly|perhaps)\b", re.IGNORECASE)
+_MAY_LIST = re.compile(rf"{SEPARATOR.pattern}|\\q?quad|\(\s*(?:or|and/or|maybe|possibly|perhaps)\b", re.IGNORECASE)
 _LEAD_WORDS = re.compile(
     r"^(?:both|either|neither|just|only|possibly|perhaps|maybe|probably|likely|and|or|(?:any|one|either)\s+of)\s+",
     re.IGNORECASE,
@@ -129,103 +114,6 @@ class CandidateList:
     hedged: bool
 
 
-_BRACKET_MARK = re.compile(r'\\left|\\right|["“()\[\]{}]')
-
-
-def bracket_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of top-level bracketed or double-quoted stretches, so "(3, 4)" and a quoted
-    title ("25 or 6 to 4") are one item each."""
-    spans: list[tuple[int, int]] = []
-    depth, start, skip_to = 0, 0, -1
-    for m in _BRACKET_MARK.finditer(text):
-        i, c = m.start(), m.group(0)
-        if i < skip_to or c in ("\\left", "\\right"):
-            continue
-        if c in "\"“" and depth == 0:
-            close = text.find("\"" if c == "\"" else "”", i + 1)
-            if close > 0:
-                spans.append((i, close + 1))
-                skip_to = close + 1
-            continue
-        if c in "([{":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif c in ")]}" and depth:
-            depth -= 1
-            if depth == 0:
-                spans.append((start, i + 1))
-    # A bracket never closed ("Russia (" in a reference written badly) encloses nothing: taking
-    # it to run to the end would hide every separator after it.
-    return spans
-
-
-_MONTH_DAY = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?$", re.IGNORECASE
-)
-
-
-def _split_with_separators(text: str) -> list[tuple[str, str]]:
-    """(separator before it, item) pairs; the first item's separator is ""."""
-    spans = bracket_spans(text)
-    decimal_commas = re.search(r"\d,\d{1,2}(?!\d)|\d,\d{4,}", text) is not None
-    cuts: list[tuple[int, int]] = []
-    for m in _SEPARATOR.finditer(text):
-        if any(a <= m.start() < b for a, b in spans):
-            continue
-        if m.group(0) == "," and not decimal_commas and re.match(r",\d{3}(?!\d)", text[m.start() :]) and m.start() and text[m.start() - 1].isdigit():
-            continue  # thousands separator
-        if m.group(0) == "," and _MONTH_DAY.search(text[max(0, m.start() - 20) : m.start()]) and re.match(r",\s*\d{4}\b", text[m.start() :]):
-            continue  # "May 31, 2012" is one date
-        cuts.append((m.start(), m.end()))
-    pairs, pos, sep = [], 0, ""
-    for a, b in cuts:
-        pairs.append((sep, text[pos:a]))
-        sep, pos = text[a:b].strip().lower() or "/", b
-        sep = "or" if sep == "/" else sep
-    pairs.append((sep, text[pos:]))
-    return [(sep, _clean_item(x)) for sep, x in pairs]
-
-
-def split_items(text: str) -> list[str]:
-    """Split at commas, semicolons and and/or/nor outside brackets and quotes ("1,234" stays
-    one number, "(3, 4)" one pair)."""
-    return [x for _, x in items_with_separators(text)]
-
-
-def items_with_separators(text: str) -> list[tuple[str, str]]:
-    """`split_items`' items, each with the separator before it ("" first, then ",", "and", "or")."""
-    return [(sep, x) for sep, x in _split_with_separators(text) if x]
-
-
-_EMPHASIS = re.compile(r"^(?:\*\*|__|`)+|(?:\*\*|__|`)+$")
-
-
-def _clean_item(item: str) -> str:
-    s = item.strip().strip("$").strip()
-    s = _EMPHASIS.sub("", s).strip()
-    return s.strip(" .,;:!").strip()
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower()
-
-
-def word_count(text: str) -> int:
-    """Whitespace-separated words."""
-    return len(text.split())
-
-
-def _is_bare_value(item: str) -> bool:
-    """A number, formula or option letter, not words ("2220", "3\\sqrt{13}", "p - q", "(B)")."""
-    if re.fullmatch(r"\(?[A-Ja-j]\)?", item):
-        return True
-    plain = re.sub(r"\\(?:begin|end)\{[A-Za-z*]+\}", r"\\env", unwrap_text(item))  # "\begin{pmatrix}": no words
-    if re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", plain)):
-        return False
-    return bool(re.search(r"\d|\\[A-Za-z]+|[-+*/^=<>]", plain))
-
-
 def candidate_list(sentence: str, *, whole_answer: bool = True) -> CandidateList | None:
     """The alternatives `sentence` lists ("3, 4 or 5", "both X and Y", "It could be 1, 2, 3"),
     or None when it is not a list of short items.
@@ -244,7 +132,7 @@ def candidate_list(sentence: str, *, whole_answer: bool = True) -> CandidateList
     s = re.sub(r"\\,|~", " ", s)
     # "pen (or 17)" at the end of an answer; inside prose "(or billiards)" glosses a word
     s = re.sub(r"\s*\(\s*(or|and/or|maybe|possibly|perhaps)\s+([^()]*)\)\W*$", r" \1 \2", s, flags=re.IGNORECASE)
-    if not _SEPARATOR.search(s):
+    if not SEPARATOR.search(s):
         return None
     hedge_words = _MAY_HEDGE.search(s)
     # "X and Y", or four or more items: answers side by side even when they are words
@@ -253,7 +141,7 @@ def candidate_list(sentence: str, *, whole_answer: bool = True) -> CandidateList
     )
     if not hedge_words and not joined and len(_VALUE_ANY.findall(s)) < 2:
         return None  # no alternatives offered and fewer than two values: not a candidate list
-    raw_items = _split_with_separators(s)
+    raw_items = separated_items(s)
     if not hedge_words and not joined and sum(1 for _, it in raw_items if _VALUE_CHAR.search(it)) < 2:
         return None  # no alternatives offered and fewer than two values: not a candidate list
     parsed: list[tuple[str, str, int, str]] = []  # (separator before, item, words of lead-in cut, as written)
@@ -278,7 +166,7 @@ def candidate_list(sentence: str, *, whole_answer: bool = True) -> CandidateList
         return None
     items = [p[1] for p in kept]
     if len(items) < 2 or any(
-        (word_count(it) > MAX_ITEM_WORDS and not _is_bare_value(it)) or len(it) > MAX_ITEM_CHARS for it in items
+        (word_count(it) > MAX_ITEM_WORDS and not is_bare_value(it)) or len(it) > MAX_ITEM_CHARS for it in items
     ):  # a bracketed value ("[0, 0, 3, 2]") is one item however many numbers it holds
         return None
     if any(_CLAUSE_ITEM.match(it) for it in items):
@@ -296,7 +184,7 @@ def candidate_list(sentence: str, *, whole_answer: bool = True) -> CandidateList
         # "3 or 4", "The answer is 3 or 4"; not "An edge from a vertex to itself is called a
         # loop or a self-loop", where a sentence names one thing twice.
         return CandidateList(tuple(items), True)
-    bare = sum(_is_bare_value(it) for it in items)
+    bare = sum(is_bare_value(it) for it in items)
     if bare == len(items) or (len(items) >= 3 and bare >= 2):  # "2219, 2220, 2221", "17, pen, 19"
         return CandidateList(tuple(items), False)
     has_and = any(sep.startswith("and") or sep == "&" for sep in seps)
@@ -335,7 +223,7 @@ def second_candidate(text: str, is_reference: Callable[[str], bool]) -> Several 
         opens = m is not None and m.start() <= 3 and m.group(0).lower().endswith(" be")
         if not m or (word_count(_ENVIRONMENT.sub("M", sentence)) > 12 and not opens):
             continue  # a matrix or other LaTeX environment counts as one word
-        other = _clean_item(sentence[m.end() :])
+        other = clean_item(sentence[m.end() :])
         if other and (opens or word_count(_ENVIRONMENT.sub("M", other)) <= 8) and not is_reference(other):
             return Several(False, f"offers a second candidate ({shorten(other, 30)!r}) after the answer", (other,))
     return None
@@ -381,7 +269,7 @@ def offers_several(
             continue
         hits = [is_reference(it) for it in found.items]
         others = [it for it, hit in zip(found.items, hits, strict=True) if not hit]
-        if accepts_each and not found.hedged and sum(hits) >= 2 and len({_squash(it) for it, hit in zip(found.items, hits, strict=True) if hit}) >= 2:
+        if accepts_each and not found.hedged and sum(hits) >= 2 and len({squash(it) for it, hit in zip(found.items, hits, strict=True) if hit}) >= 2:
             continue  # "1907 and 1908, and 2016" for a reference that accepts each of them
         if any(hits) and others:
             shown = ", ".join(shorten(it, 30) for it in found.items[:6]) + (", ..." if len(found.items) > 6 else "")
@@ -414,7 +302,7 @@ def mixed_items(answer: str, is_reference: Callable[[str], bool]) -> Several | N
         return None
     if len(answer) > MAX_LIST_ANSWER_CHARS and (len(items) < 6 or any(word_count(it) > MAX_ITEM_WORDS for it in items)):
         return None  # long prose, not a list of answers
-    shapes = [_is_bare_value(it) for it in items]
+    shapes = [is_bare_value(it) for it in items]
     if all(shapes) or not any(shapes):
         return None  # one shape throughout: no value beside words (cheap test before naming)
     hits = [is_reference(it) for it in items]
@@ -429,9 +317,3 @@ def mixed_items(answer: str, is_reference: Callable[[str], bool]) -> Several | N
         return None
     shown = ", ".join(shorten(it, 30) for it in items[:6]) + (", ..." if len(items) > 6 else "")
     return Several(None, f"answers {len(items)} items of different shapes ({shown}), the reference among them", tuple(items))
-
-
-def shorten(text: str, n: int = 60) -> str:
-    """`text` on one line, cut to `n` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 3] + "..."

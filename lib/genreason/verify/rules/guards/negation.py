@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from genreason.verify.rules.guards.hedges import SENTENCE_SPLIT, bracket_spans, shorten, word_count
+from genreason.verify.rules.guards.items import SENTENCE_SPLIT, bracket_spans, shorten, word_count
 
 # Negated copulas and auxiliaries: "is not", "isn't", "cannot be", "does not equal", "never".
 _NEG_VERB = (

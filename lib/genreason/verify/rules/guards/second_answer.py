@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from genreason.verify.rules.guards.hedges import Several, items_with_separators, shorten, word_count
+from genreason.verify.rules.guards.hedges import Several
+from genreason.verify.rules.guards.items import items_with_separators, shorten, word_count
 from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.text.common_words import zipf
 from genreason.verify.rules.text.words import normalize, split_alternatives, without_inner_stops

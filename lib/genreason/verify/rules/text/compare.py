@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import re
 
-from genreason.verify.rules.guards.hedges import mixed_items, offers_several, split_items
+from genreason.verify.rules.guards.hedges import mixed_items, offers_several
+from genreason.verify.rules.guards.items import split_items
 from genreason.verify.rules.guards.second_answer import extra_answer
 from genreason.verify.rules.text.dates import conflicting_date, date_of, several_dates
 from genreason.verify.rules.text.parts import (
