@@ -200,9 +200,11 @@ def test_answer_core_takes_off_one_form_only(text: str, core: str) -> None:
 
 def test_a_second_answer_below_the_first_is_kept_for_the_judge() -> None:
     # padding: the answer, then far below (spaces or lines) another one
-    assert extract_answer("Final Answer: True" + " " * 2000 + "False").answer == "True False"
-    # a value of the same kind lines below: the response ends with two answers, both shown
-    assert extract_answer("Final Answer: True" + "\n" * 40 + "False").answer == "True False"
+    assert extract_answer("Final Answer: True" + " " * 2000 + "False").answer == "True, False"
+    # a value of the same kind lines below: the response ends with two answers, both shown,
+    # apart ("\\frac{1}{2} \\frac{2}{2}" side by side would read as one product)
+    assert extract_answer("Final Answer: True" + "\n" * 40 + "False").answer == "True, False"
+    assert extract_answer("Final Answer: \\frac{1}{2}" + "\n" * 4 + "\\frac{2}{2}").answer == "\\frac{1}{2}, \\frac{2}{2}"
     # other text below is kept aside, and a display-math closing is no text
     below = extract_answer("Final Answer: D" + "\n" * 40 + "25.9 C")
     assert (below.answer, below.rest) == ("D", "25.9 C")

@@ -234,7 +234,7 @@ def _with_trailing_text(chosen: Extraction, text: str, pos: int) -> Extraction:
     if chosen.answer is not None and len(after) <= 80 and _same_kind(chosen.answer, after):
         # "Final Answer: True" and, lines below, "False": the response ends with two answers,
         # and the judge is shown both (a reward must not pay for the first alone)
-        return Extraction(f"{chosen.answer} {after}", chosen.method, chosen.rest)
+        return Extraction(f"{chosen.answer}, {after}", chosen.method, chosen.rest)
     rest = " ".join(x for x in (chosen.rest, after[:MAX_REST_CHARS]) if x)
     return Extraction(chosen.answer, chosen.method, rest)
 

@@ -41,7 +41,10 @@ def _bare_number(ref: str) -> str | None:
     return text if _NUMBER.match(text) else None
 
 
-def _spans(q: str, ref: str, out: GeneratedSet) -> None:
+def _spans(q: str, ref: str, out: GeneratedSet, accepted: Sequence[str] = ()) -> None:
+    """accepted: every alternative the verifier accepts; a span holding one of them whole
+    ("December 1968" of "17 December 1968" beside "1968") is not wrong."""
+    whole = [a for a in accepted if a.strip()]
     for alt in alternatives(ref):
         tokens = alt.split()
         if not 2 <= len(tokens) <= MAX_SPAN_WORDS or re.search(r"[\\^=]", alt):
@@ -53,6 +56,9 @@ def _spans(q: str, ref: str, out: GeneratedSet) -> None:
                     continue
                 answer = " ".join(tokens[start:end]).strip(" ,;:")
                 family = "head_word" if start == n - 1 and end == n else "sub_span"
+                if any(norm(a) != norm(alt) and re.search(rf"(?<!\w){re.escape(norm(a))}(?!\w)", norm(answer)) for a in whole):
+                    out.excluded.append((family, answer, "holds another accepted alternative whole"))
+                    continue
                 why = span_wrong_reason(tokens, start, end, q)
                 if why is None:
                     out.excluded.append((family, answer, "may be right (not shown wrong by echo/numeral/function/given_name)"))
@@ -244,7 +250,7 @@ def generate_attacks(
     if unknown:
         raise ValueError(f"unknown attack families {sorted(unknown)}; choose from {', '.join(FAMILIES)}")
     runs: dict[str, Callable[[], None]] = {
-        "sub_span": lambda: _spans(question, reference, out),
+        "sub_span": lambda: _spans(question, reference, out, split_alternatives(reference) if declared_string else alternatives(reference)),
         "sibling": lambda: _siblings(question, base, options, out),
         "plus_other": lambda: _plus_other(question, base, options, others, out),
         "negation": lambda: _negated(question, base, out),

@@ -96,8 +96,8 @@ def _place_qualifier(item: str, named: str, *, after: bool) -> bool:
     (states and countries are: "georgia" has Zipf 4.5), not a rare name ("Max Casella"), and
     no rarer than the place it qualifies ("Spanish, Pakistan" qualifies nothing)."""
     words = re.findall(r"[^\W\d_]+", item)
-    if not words or len(words) > 4 or not all(w[:1].isupper() for w in words if len(w) > 3):
-        return False
+    if not words or len(words) > 4 or not all(w[:1].isupper() for w in words if len(w) > 3) or re.search(r"\d", item):
+        return False  # a place is capitalised words, with no numbers ("April 24, 2018" is none)
     if not after:
         return True  # the more precise place first: "Colby, Wisconsin" for "Wisconsin"
     last = words[-1]

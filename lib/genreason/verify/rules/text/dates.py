@@ -135,7 +135,7 @@ def conflicting_date(answer: str, alternatives: list[str]) -> Verdict | None:
     return False, f"gives the date {d} where the reference says {best}"
 
 
-_ONLY_JOINERS = re.compile(r"[\W_]*(?:(?:and|or|then|&)[\W_]*)*", re.IGNORECASE)
+_ONLY_JOINERS = re.compile(r"[\W_]*(?:(?:and|or|then|in|on|by|&)[\W_]*)*", re.IGNORECASE)
 
 
 def several_dates(answer: str, alternatives: list[str]) -> Verdict | None:
