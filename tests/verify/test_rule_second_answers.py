@@ -131,3 +131,34 @@ def test_the_right_option_text_below_its_letter_is_still_accepted():
 def test_a_term_in_the_question_variable_is_an_expression():
     assert _judge("Simplify $3t+4-6t+7t-4$.", "4t", "\\boxed{4t}").verdict is True
     assert _judge("How heavy is the load, in tonnes?", "4t", "\\boxed{4 t}").verdict is True
+
+
+# (question, reference, response, answer type, options, id): more forms found by the probe at
+# other seeds; none may be accepted.
+LATER = [
+    ("What is the molar mass of water?", "18.02 g/mol", "0, 18.02 g/mol, none of the above", None, None, "unit-slash-in-a-hedged-list"),
+    ("when did cybermen first appear", "in 1966/1966", "in", "String", None, "a-preposition-is-no-product"),
+    ("Who proved it?", "disproved", "disproved, (A)", "String", None, "bracketed-letter-beside-a-word"),
+    ("Which bird?", "pelican", "pelican, A", "String", None, "bare-letter-beside-a-word"),
+    ("who is the actor that plays dr. sean murphy", "Freddie Highmore", "Freddie Highmore and the Swedish astronomer Anders Celsius", "String", None, "name-and-a-described-name"),
+    ("where does the endocrine system release hormones", "epithelial surface", "epithelial surface, April 24, 2018", "String", None, "a-date-is-no-place"),
+    ("who has won more national championships", "Michigan", "Michigan. It could also be the celebrity alumna Cecil Lockhart of the school", "String", None, "long-second-candidate"),
+    ("when is the 5th round fa cup played", "29 January 2018/February 2018", "0 or 29 January 2018/February 2018 or none of the above", "String", None, "date-alternatives-hedged"),
+    ("who sings the song i feel it still", "Portugal. The Man.", "Portugal. The Man. is incorrect", "String", None, "name-with-its-own-periods-negated"),
+    ("What is the probability?", "\\frac{1}{2}", "Final Answer: \\frac{1}{2}\n\n\n\n\\frac{2}{2}", None, None, "fraction-then-fraction-below"),
+    ("How did it change?", "C", "\\boxed{(C) Stayed the same Decreased}", "Multiple Choice", ("Increased", "Decreased", "Stayed the same", "Doubled"), "letter-its-text-and-another-option"),
+]
+
+
+@pytest.mark.parametrize(("question", "reference", "response", "answer_type", "options"), [c[:5] for c in LATER], ids=[c[5] for c in LATER])
+def test_forms_found_at_other_probe_seeds_are_never_accepted(question, reference, response, answer_type, options):
+    j = judge_items([Item(question, reference, response, answer_type=answer_type, options=options)])[0]
+    assert j.verdict is not True, (j.rule, j.reason)
+
+
+def test_an_option_letter_with_its_text_and_an_explanation_is_accepted():
+    options = ("Increased", "Decreased", "Stayed the same", "Doubled")
+    response = "\\boxed{(C) Stayed the same, because it neither increased nor decreased over the period}"
+    j = judge_items([Item("How did it change?", "C", response, answer_type="Multiple Choice", options=options)])[0]
+    assert j.verdict is True, (j.rule, j.reason)
+    assert _judge("when did cybermen first appear", "in 1966/1966", "They first appeared in 1966.").verdict is True

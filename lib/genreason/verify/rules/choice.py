@@ -132,9 +132,33 @@ def compare_choice(
             by_text = match_option_text(choice.text, options)
             if by_text is not None and by_text != choice.letter:
                 return False, f"letter {choice.letter} and text (option {by_text}) disagree", detail
+    if choice.letter == ref_letter and choice.text is not None and options:
+        other = _other_option_text(choice.text, choice.letter, options)
+        if other is not None:  # "(F) Stayed the same Decreased": F's text and then E's
+            return None, f"writes option {choice.letter} and the text of option {other}", detail
     if choice.letter == ref_letter:
         return True, f"chose {choice.letter}, the reference option", detail
     return False, f"chose {choice.letter}, reference is {ref_letter}", detail
+
+
+def _option_words(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def _other_option_text(text: str, letter: str, options: Sequence[str]) -> str | None:
+    """The letter of another option whose text is all `text` adds to the chosen option's."""
+    idx = LETTERS.index(letter)
+    rest = f" {_option_words(text)} "
+    own = _option_words(str(options[idx])) if idx < len(options) else ""
+    if own:
+        rest = rest.replace(f" {own} ", " ", 1)
+    left = len(rest.split())
+    for k, option in enumerate(options):
+        words = _option_words(str(option))
+        # the rest is little more than that option's text: not an explanation that names it
+        if k != idx and words and words != own and f" {words} " in rest and left <= len(words.split()) + 2:
+            return LETTERS[k]
+    return None
 
 
 _INLINE_OPTION = re.compile(r"(?:^|\n|\s)\(?([A-J])[\).:]\s+(.+?)(?=(?:\n|\s)\(?[A-J][\).:]\s|\n\n|$)", re.DOTALL)

@@ -35,7 +35,7 @@ from genreason.verify.rules.text.words import (
 )
 
 _SPACES = re.compile(r"\s+")
-_LETTER_ITEM = re.compile(r"\(\s*[A-Ja-j]\s*\)")
+_LETTER_ITEM = re.compile(r"\(\s*[A-Ja-j]\s*\)|[,;]\s*[A-J]\s*(?:[,;.]|$)")  # "(A)", "pelican, A"
 # A short answer naming the reference and a look-alike ("2018 Pyeongchang 2017 Pyeongchang")
 # gives two; prose often names look-alikes beside the answer ("24 hours ... 23 hours").
 MAX_SIBLING_PAIR_WORDS = 12
