@@ -58,6 +58,9 @@ _GLOSS = re.compile(
 # prose of several sentences: a sentence ends on a lowercase word ("... others die. Edgar");
 # a name's own period does not ("Portugal. The Man", "Dory Funk Jr.")
 _SENTENCES = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
+# A lead-in sentence before a list: lowercase words (not only "of the") before a colon.
+_LEAD_IN_SENTENCE = re.compile(r"\b(?!(?:of|the|and|for|in|on|at|to|an?)\b)[a-z]{2,}\b[^:]*:\s")
+_LIST_LEAD = re.compile(r"\b(?:such\s+as|including|includes?|like|namely|e\.g\.)\s", re.IGNORECASE)
 _SUFFIX = re.compile(r"(?:jr|sr|junior|senior|phd|md|esq|obe|cbe|kbe|mbe|qc|kc)\.?", re.IGNORECASE)
 # A question about a place: a place named after a comma qualifies the one before it.
 _PLACE_QUESTION = re.compile(
@@ -98,6 +101,9 @@ def _place_qualifier(item: str, named: str, *, after: bool) -> bool:
     words = re.findall(r"[^\W\d_]+", item)
     if not words or len(words) > 4 or not all(w[:1].isupper() for w in words if len(w) > 3) or re.search(r"\d", item):
         return False  # a place is capitalised words, with no numbers ("April 24, 2018" is none)
+    named_words = [w for w in re.findall(r"[^\W\d_]+", named) if len(w) > 3]
+    if not named_words or not all(w[:1].isupper() for w in named_words):
+        return False  # only a place name is qualified by a place ("optic nerve, Jerry Rice" is not)
     if not after:
         return True  # the more precise place first: "Colby, Wisconsin" for "Wisconsin"
     last = words[-1]
@@ -125,11 +131,19 @@ def extra_answer(
     if len(answer) > MAX_LIST_CHARS or not re.search(r"[,;&\n/]|\s(?:and|plus)\s", answer, re.IGNORECASE):
         return None
     text = re.sub(r"\s*\n+\s*", ", ", unwrap_text(without_inner_stops(answer, reference), pad=True).strip())
-    if _NUMBERED.search(answer) or _HEADER.search(text) or _GLOSS.search(text) or _SENTENCES.search(text):
-        # an enumerated list ("1. X" lines) answers a question asking for several; a header
-        # ("Causes of the Dust Bowl: X and Y"), a gloss ("X, such as Y", "Y, played by X") or
-        # a second sentence makes prose
+    if _NUMBERED.search(answer) or _SENTENCES.search(text):
+        return None  # an enumerated list ("1. X" lines) answers a question asking for several
+    top = items_with_separators(text)
+    if len(top) < MANY_ITEMS and (_HEADER.search(text) or _GLOSS.search(text)):
+        # a header ("Causes of the Dust Bowl: X and Y") or a gloss ("X, such as Y", "Y,
+        # played by X") makes a short answer prose; in a long list they are items' own words
+        # ("American Horror Story: Roanoke"), unless a sentence leads in ("X are: A, B, ...")
         return None
+    if len(top) >= MANY_ITEMS:
+        lead = " ".join(item for _, item in top[:2])
+        glossed = sum(1 for _, item in top if _GLOSS.search(item))
+        if _HEADER.search(lead) or _LEAD_IN_SENTENCE.search(lead) or _LIST_LEAD.search(lead) or glossed >= 2:
+            return None  # "X are: A, B", "..., including A, B", "A as X, B as Y": prose
     text = re.sub(r"\s+plus\s+", " and ", text, flags=re.IGNORECASE)
     pairs = [
         (sep if k == 0 else "or", part.strip())
