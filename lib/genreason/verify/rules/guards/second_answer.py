@@ -31,6 +31,9 @@ MAX_ANSWER_CHARS = 400
 MAX_LIST_CHARS = 3000
 MAX_ITEM_WORDS = 4
 MANY_ITEMS = 6
+# A header before a long list is a phrase of its own ("Central American Nations Bordering Both
+# Oceans: A, B, C"); a title inside one item is shorter ("American Horror Story: Roanoke").
+MIN_HEADER_WORDS = 5
 # A reference listing this many alternatives asks for a set; an answer naming this many of
 # them, and twice as many as anything else, answers it.
 SET_ALTERNATIVES = 3
@@ -142,7 +145,9 @@ def extra_answer(
     if len(top) >= MANY_ITEMS:
         lead = " ".join(item for _, item in top[:2])
         glossed = sum(1 for _, item in top if _GLOSS.search(item))
-        if _HEADER.search(lead) or _LEAD_IN_SENTENCE.search(lead) or _LIST_LEAD.search(lead) or glossed >= 2:
+        before_colon = text.split(": ", 1)[0] if ": " in text else ""
+        header = bool(before_colon) and word_count(before_colon) >= MIN_HEADER_WORDS and len(before_colon) < len(lead) + 2
+        if header or _LEAD_IN_SENTENCE.search(lead) or _LIST_LEAD.search(lead) or glossed >= 2:
             return None  # "X are: A, B", "..., including A, B", "A as X, B as Y": prose
     text = re.sub(r"\s+plus\s+", " and ", text, flags=re.IGNORECASE)
     pairs = [
