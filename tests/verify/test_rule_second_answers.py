@@ -162,3 +162,15 @@ def test_an_option_letter_with_its_text_and_an_explanation_is_accepted():
     j = judge_items([Item("How did it change?", "C", response, answer_type="Multiple Choice", options=options)])[0]
     assert j.verdict is True, (j.rule, j.reason)
     assert _judge("when did cybermen first appear", "in 1966/1966", "They first appeared in 1966.").verdict is True
+
+
+def test_held_out_seed_forms():
+    # an option's whole text that opens like a letter is that option, not letter B
+    options = ("B. F. Skinner", "Ivan Pavlov", "John Watson", "Sigmund Freud")
+    j = judge_items([Item("Who first showed classical conditioning?", "B", "\\boxed{B. F. Skinner}", answer_type="Multiple Choice", options=options)])[0]
+    assert j.verdict is False, (j.rule, j.reason)
+    # two matrices where the reference has one
+    two = "\\boxed{\\begin{pmatrix} 0 & 0 \\\\ 0 & 0 \\end{pmatrix} \\begin{pmatrix} 1 & 0 \\\\ 0 & 0 \\end{pmatrix}}"
+    assert _judge("q", "\\begin{pmatrix} 0 & 0 \\\\ 0 & 0 \\end{pmatrix}", two).verdict is None
+    # "as" opening the second item is no role gloss of the first
+    assert _judge("who was the original host of what's my line", "John Daly", "John Daly and as a pH indicator").verdict is not True

@@ -121,6 +121,16 @@ def compare_choice(
     ref_letter: str, answer: str, options: Sequence[str] | None
 ) -> tuple[bool | None, str, dict[str, object]]:
     """Verdict, reason and parse record for a multiple-choice answer."""
+    if options:
+        # an option's whole text is that option, even when it opens like a letter ("B. F. Skinner")
+        written = _option_words(answer)
+        exact = [k for k, option in enumerate(options) if " " in written and _option_words(str(option)) == written]
+        if len(exact) == 1:
+            letter = LETTERS[exact[0]]
+            detail = {"kind": "choice", "letter": letter, "text": answer.strip()}
+            if letter == ref_letter:
+                return True, f"wrote the text of option {letter}, the reference option", detail
+            return False, f"wrote the text of option {letter}, reference is {ref_letter}", detail
     choice = parse_choice(answer, options)
     if choice is None:
         return None, "the answer names no single option", {"kind": "unparsed"}

@@ -66,9 +66,14 @@ def compare_lists(ref: Reference, answer: str, compare_value: CompareValue) -> O
     return True, "list", f"all {len(r_items)} items match (order ignored)", detail
 
 
+_MATRIX_BEGIN = re.compile(r"\\begin\{[a-zA-Z]*matrix\}")
+
+
 def compare_matrices(ref: Reference, answer: str, compare_value: CompareValue) -> Outcome:
     """Matrices and vectors: same shape (a row vector may be written as a column), element-wise."""
     r_rows = ref.cache.setdefault("rows", matrix_rows(ref.text))
+    if len(_MATRIX_BEGIN.findall(answer)) > max(1, len(_MATRIX_BEGIN.findall(ref.text))):
+        return None, "matrix", "the answer writes more matrices than the reference: which one is meant is unclear", {"kind": "several"}
     if re.search(r"\S\s*\\begin\{|\\end\{[a-zA-Z]*\}\s*[^\s.$]", answer.strip().strip("$")):
         # a factor outside the matrix ("\frac{1}{10}\begin{pmatrix}..."): let sympy multiply it out
         return _compare_sympy_matrices(ref, answer)

@@ -56,8 +56,8 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*[.):–-]|[-*•])\s+\
 _HEADER = re.compile(r"^[^:]*\w+\s+\w+[^:]*:\s+\S")  # "Causes of the Dust Bowl: ...", not "Acts 1:13"
 _GLOSS = re.compile(
     r"\b(?:such\s+as|including|like|e\.g\.|i\.e\.|especially|particularly|namely|also\s+known\s+as|aka|"
-    r"formerly|as|[a-z]+(?:ed|en|wn|ng)\s+by)\s+", re.IGNORECASE
-)
+    r"formerly|[a-z]+(?:ed|en|wn|ng)\s+by)\s+|(?<=\w)\s+as\s+", re.IGNORECASE
+)  # "as" inside an item ("Emily Blunt as Mary Poppins"), not opening one ("X, as a dye")
 # prose of several sentences: a sentence ends on a lowercase word ("... others die. Edgar");
 # a name's own period does not ("Portugal. The Man", "Dory Funk Jr.")
 _SENTENCES = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
@@ -72,6 +72,13 @@ _PLACE_QUESTION = re.compile(
     r"hosted|born|based)\b|\bin\s+(?:which|what)\b|\bwhere\s+(?:is|are|was|were|do|does|did)\b",
     re.IGNORECASE,
 )
+
+
+def _without_reference(text: str, reference: str) -> str:
+    for alt in sorted(split_alternatives(reference), key=len, reverse=True):
+        if len(alt) > 3:
+            text = text.replace(alt, " ")
+    return text
 
 
 def _split_slashes(item: str, reference: str) -> list[str]:
@@ -137,7 +144,8 @@ def extra_answer(
     if _NUMBERED.search(answer) or _SENTENCES.search(text):
         return None  # an enumerated list ("1. X" lines) answers a question asking for several
     top = items_with_separators(text)
-    if len(top) < MANY_ITEMS and (_HEADER.search(text) or _GLOSS.search(text)):
+    unglossed = _without_reference(text, reference)  # the reference's own words gloss nothing ("as a pH indicator")
+    if len(top) < MANY_ITEMS and (_HEADER.search(text) or _GLOSS.search(unglossed)):
         # a header ("Causes of the Dust Bowl: X and Y") or a gloss ("X, such as Y", "Y,
         # played by X") makes a short answer prose; in a long list they are items' own words
         # ("American Horror Story: Roanoke"), unless a sentence leads in ("X are: A, B, ...")
