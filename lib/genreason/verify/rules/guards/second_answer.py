@@ -56,7 +56,7 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*[.):–-]|[-*•])\s+\
 _HEADER = re.compile(r"^[^:]*\w+\s+\w+[^:]*:\s+\S")  # "Causes of the Dust Bowl: ...", not "Acts 1:13"
 _GLOSS = re.compile(
     r"\b(?:such\s+as|including|like|e\.g\.|i\.e\.|especially|particularly|namely|also\s+known\s+as|aka|"
-    r"formerly|[a-z]+(?:ed|en|wn|ng)\s+by)\s+|(?<=\w)\s+as\s+", re.IGNORECASE
+    r"formerly|[a-z]+(?:ed|en|wn|ng)\s+by)\s+|(?<=\w)(?<!\band)(?<!\bor)\s+as\s+", re.IGNORECASE
 )  # "as" inside an item ("Emily Blunt as Mary Poppins"), not opening one ("X, as a dye")
 # prose of several sentences: a sentence ends on a lowercase word ("... others die. Edgar");
 # a name's own period does not ("Portugal. The Man", "Dory Funk Jr.")
