@@ -117,7 +117,9 @@ def _place_qualifier(item: str, named: str, *, after: bool) -> bool:
     if not after:
         return True  # the more precise place first: "Colby, Wisconsin" for "Wisconsin"
     last = words[-1]
-    frequency = zipf(last.lower())
+    # every word of a larger place's name is frequent ("dustin" 3.4 is not: "Dustin Johnson")
+    frequencies = [zipf(w.lower()) or 0.0 for w in words if len(w) >= 3]
+    frequency = min(frequencies) if frequencies else None
     # the qualified place's rarest word ("palm" in "West Palm Beach") stands for it
     named_frequencies = [f for f in (zipf(w.lower()) for w in re.findall(r"[^\W\d_]{3,}", named)) if f is not None]
     named_frequency = min(named_frequencies) if named_frequencies else None
