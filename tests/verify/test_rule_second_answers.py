@@ -174,3 +174,14 @@ def test_held_out_seed_forms():
     assert _judge("q", "\\begin{pmatrix} 0 & 0 \\\\ 0 & 0 \\end{pmatrix}", two).verdict is None
     # "as" opening the second item is no role gloss of the first
     assert _judge("who was the original host of what's my line", "John Daly", "John Daly and as a pH indicator").verdict is not True
+
+
+def test_more_held_out_forms():
+    # a currency reference written with a scale or notation of its own
+    assert _judge("how much does it cost", "$174,000", "\\boxed{174000 \\times 10^{3}}").verdict is not True
+    assert _judge("how much does it cost", "$174,000", "\\boxed{$174,000}").verdict is True
+    # a long list with a quoted title in it is still a list
+    listed = "Buffalo Bill, \"Fix You\", Frankie Valli, Russia, Mount Whitney, Roxette"
+    assert _judge("who was the first to perform it", "Buffalo Bill", listed).verdict is not True
+    # a second name whose words are rare is no place qualifier
+    assert _judge("where does the song come from", "United Kingdom", "United Kingdom, Dustin Johnson").verdict is not True

@@ -64,6 +64,7 @@ _SENTENCES = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
 # A lead-in sentence before a list: lowercase words (not only "of the") before a colon.
 _LEAD_IN_SENTENCE = re.compile(r"\b(?!(?:of|the|and|for|in|on|at|to|an?)\b)[a-z]{2,}\b[^:]*:\s")
 _LIST_LEAD = re.compile(r"\b(?:such\s+as|including|includes?|like|namely|e\.g\.)\s", re.IGNORECASE)
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 _SUFFIX = re.compile(r"(?:jr|sr|junior|senior|phd|md|esq|obe|cbe|kbe|mbe|qc|kc)\.?", re.IGNORECASE)
 # A question about a place: a place named after a comma qualifies the one before it.
 _PLACE_QUESTION = re.compile(
@@ -157,7 +158,7 @@ def extra_answer(
         glossed = sum(1 for _, item in top if _GLOSS.search(item))
         before_colon = text.split(": ", 1)[0] if ": " in text else ""
         header = bool(before_colon) and word_count(before_colon) >= MIN_HEADER_WORDS and len(before_colon) < len(lead) + 2
-        if header or _LEAD_IN_SENTENCE.search(lead) or _LIST_LEAD.search(lead) or glossed >= 2:
+        if header or _LEAD_IN_SENTENCE.search(lead) or _LIST_LEAD.search(lead) or (glossed >= 2 and glossed * 4 >= len(top)):
             return None  # "X are: A, B", "..., including A, B", "A as X, B as Y": prose
     text = re.sub(r"\s+plus\s+", " and ", text, flags=re.IGNORECASE)
     pairs = [
@@ -182,7 +183,8 @@ def extra_answer(
     # a sentence is no list: every item short, none a clause ("Tulsa, which is in Oklahoma")
     # clause words the reference itself holds ("it was opened") make no sentence of the answer
     own = {w.lower() for w in _CLAUSE.findall(reference)}
-    clauses = [bool({w.lower() for w in _CLAUSE.findall(it)} - own) for it in items]
+    # a quoted title holds no clause of the answer ("Fix You")
+    clauses = [bool({w.lower() for w in _CLAUSE.findall("" if _QUOTED.fullmatch(it) else it)} - own) for it in items]
     # a long list may hold a clause inside, not where a sentence would lead in or end
     many = len(items) >= MANY_ITEMS and not any(clauses[:2]) and not clauses[-1]
     if any(clauses) and not many and (word_count(text) > MAX_SHORT_WORDS or any(c and hit for c, hit in zip(clauses, hits, strict=True))):

@@ -218,7 +218,7 @@ _NUMERAL_AFTER = re.compile(r"[ \t]+(?:(?:[IVXLCDM]{2,}|[VXLCDM])\b|I\b(?![ \t]+
 def scaled_number(answer: str, alt: str) -> bool:
     """Whether the numeric reference `alt` appears in the answer only with a scale or notation
     of its own after it ("16 \\times 10^{3}", "16_000" for "16")."""
-    number = alt.strip()
+    number = re.sub(r"^[$€£¥]\s*", "", alt.strip())  # "$174,000" is written "174000" too
     if not re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", number):
         return False
     found = False
