@@ -123,8 +123,8 @@ def compare_choice(
     """Verdict, reason and parse record for a multiple-choice answer."""
     if options:
         # an option's whole text is that option, even when it opens like a letter ("B. F. Skinner")
-        written = _option_words(answer)
-        exact = [k for k, option in enumerate(options) if " " in written and _option_words(str(option)) == written]
+        written = option_words(answer)
+        exact = [k for k, option in enumerate(options) if " " in written and option_words(str(option)) == written]
         if len(exact) == 1:
             letter = LETTERS[exact[0]]
             detail = {"kind": "choice", "letter": letter, "text": answer.strip()}
@@ -151,20 +151,21 @@ def compare_choice(
     return False, f"chose {choice.letter}, reference is {ref_letter}", detail
 
 
-def _option_words(text: str) -> str:
+def option_words(text: str) -> str:
+    """An option's text as lower-case words, for equality tests ("Stayed the same." -> "stayed the same")."""
     return " ".join(re.findall(r"[^\W_]+", text.casefold()))
 
 
 def _other_option_text(text: str, letter: str, options: Sequence[str]) -> str | None:
     """The letter of another option whose text is all `text` adds to the chosen option's."""
     idx = LETTERS.index(letter)
-    rest = f" {_option_words(text)} "
-    own = _option_words(str(options[idx])) if idx < len(options) else ""
+    rest = f" {option_words(text)} "
+    own = option_words(str(options[idx])) if idx < len(options) else ""
     if own:
         rest = rest.replace(f" {own} ", " ", 1)
     left = len(rest.split())
     for k, option in enumerate(options):
-        words = _option_words(str(option))
+        words = option_words(str(option))
         # the rest is little more than that option's text: not an explanation that names it
         if k != idx and words and words != own and f" {words} " in rest and left <= len(words.split()) + 2:
             return LETTERS[k]

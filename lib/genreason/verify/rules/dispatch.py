@@ -24,7 +24,13 @@ from genreason.verify.rules.guards.negation import (
     SHORT_ANSWER_WORDS,
     read_negation,
 )
-from genreason.verify.rules.kinds import Reference, infer_kind, list_elements, parse_reference
+from genreason.verify.rules.kinds import (
+    FUNCTION_NAMES,
+    Reference,
+    infer_kind,
+    list_elements,
+    parse_reference,
+)
 from genreason.verify.rules.math.answers import (
     compare_expression_in_prose,
     compare_expressions,
@@ -193,8 +199,8 @@ def compare_answer(ref: Reference, answer: str, context: str | None = None) -> O
 def _has_words(text: str) -> bool:
     """Whether a reference holds a word of two or more letters outside LaTeX commands and the
     usual function names ("in 1966/1966" does; "\\sin x / 2" does not)."""
-    plain = re.sub(r"\\[A-Za-z]+|\b(?:sin|cos|tan|cot|sec|csc|log|ln|exp|lim|max|min|sqrt|arcsin|arccos|arctan)\b", " ", text)
-    return re.search(r"[A-Za-z]{2,}", plain) is not None
+    words = re.findall(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", " ", text))
+    return any(w.lower() not in FUNCTION_NAMES for w in words)
 
 
 def _dispatch_typed(ref: Reference, answer: str, context: str | None) -> Outcome:

@@ -18,7 +18,7 @@ from typing import Any
 
 from genreason.judging import NO_ANSWER, Item, Judgment
 from genreason.verify.extract import break_long_gaps, extract_answer, strip_thinking
-from genreason.verify.rules.choice import LETTERS
+from genreason.verify.rules.choice import LETTERS, option_words
 from genreason.verify.rules.dispatch import compare_answer
 from genreason.verify.rules.guards.hedges import second_candidate
 from genreason.verify.rules.guards.items import shorten
@@ -94,10 +94,6 @@ MAX_SIBLING_WORDS = 12
 _TRAILING_PROSE = re.compile(r"[.!?:]$|^</?\w+>$")
 
 
-def _option_key(text: str) -> str:
-    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
-
-
 def _trailing_answer(rest: str, ref: Reference) -> str | None:
     """The text after the answer when it is itself another answer: "(G)" on the answer line
     and "none" on the last line end the response with two answers, and a reward must not pay
@@ -108,8 +104,8 @@ def _trailing_answer(rest: str, ref: Reference) -> str | None:
     if not tail or not re.search(r"\w", tail):
         return None
     if ref.options and ref.letter is not None:
-        written = _option_key(tail)
-        chosen = [k for k, option in enumerate(ref.options) if _option_key(option) == written]
+        written = option_words(tail)
+        chosen = [k for k, option in enumerate(ref.options) if option_words(option) == written]
         if chosen and all(LETTERS[k] != ref.letter for k in chosen):
             return tail  # another option's text written out below the answer
     verdict, _, _, parse = compare_answer(ref, tail)

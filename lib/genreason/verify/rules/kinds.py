@@ -212,7 +212,7 @@ def infer_kind(reference: str, options: tuple[str, ...] | None = None) -> str:
     return "string"
 
 
-_FUNCTION_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "det", "lim", "max", "min", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh"}
+FUNCTION_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "det", "lim", "max", "min", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh"}
 
 
 def looks_like_words(text: str) -> bool:
@@ -223,7 +223,7 @@ def looks_like_words(text: str) -> bool:
     if _SHORT_WORD.search(s):
         return True  # "in 1966", "by 2026": an English word, not the product i*n
     words = re.findall(r"[A-Za-z]{3,}", s)
-    return any(w.lower() not in _FUNCTION_NAMES for w in words)
+    return any(w.lower() not in FUNCTION_NAMES for w in words)
 
 
 _SHORT_WORD = re.compile(r"(?:^|\s)(?:in|on|at|by|of|to|or|an|is|as|and|the)\s+\S", re.IGNORECASE)

@@ -161,9 +161,10 @@ def extra_answer(
         if header or _LEAD_IN_SENTENCE.search(lead) or _LIST_LEAD.search(lead) or (glossed >= 2 and glossed * 4 >= len(top)):
             return None  # "X are: A, B", "..., including A, B", "A as X, B as Y": prose
     text = re.sub(r"\s+plus\s+", " and ", text, flags=re.IGNORECASE)
+    halves = items_with_separators(text)
     pairs = [
         (sep if k == 0 else "or", part.strip())
-        for sep, item in items_with_separators(text)
+        for sep, item in halves
         for k, part in enumerate(_split_slashes(item, reference))
         if part.strip()
     ]  # "X/Y" between words offers two, unless it is the reference written whole ("Road/Track")
@@ -192,13 +193,14 @@ def extra_answer(
     long = [(c and many) or not _answer_like(it, hit) for c, it, hit in zip(clauses, items, hits, strict=True)]
     # "Freddie Highmore and the Swedish astronomer Anders Celsius": the answer opens with the
     # reference, whole, and joins one more phrase of its own
-    halves = [item for _, item in items_with_separators(text)]
+    alternatives = {normalize(a) for a in split_alternatives(reference)}
+    second = halves[1][1] if len(halves) == 2 else ""
     opens_with_reference = (
         len(halves) == 2 and hits[0] and not long[0]
-        and all(word_count(part) <= MAX_NAMED_WORDS for part in _split_slashes(halves[1], reference))
-        and not _PREPOSITION.match(halves[1])  # "Kiss, with the song ...": a phrase about it
-        and not _CLAUSE.search(halves[1])
-        and normalize(items[0]) in {normalize(a) for a in split_alternatives(reference)}
+        and all(word_count(part) <= MAX_NAMED_WORDS for part in _split_slashes(second, reference))
+        and not _PREPOSITION.match(second)  # "Kiss, with the song ...": a phrase about it
+        and not _CLAUSE.search(second)
+        and normalize(items[0]) in alternatives
     )
     if any(long) and not opens_with_reference and (len(items) < MANY_ITEMS or sum(long) * 4 > len(items)):
         return None  # a stretch of a sentence; a long list may hold a few longer items inside
@@ -217,7 +219,6 @@ def extra_answer(
         if place_question and len(items) == 2 and joined_by == "," and _place_qualifier(item, items[1 - k], after=k > 0):
             continue  # a place qualified, or qualifying ("Tbilisi, Georgia", "Colby, Wisconsin")
         extra.append(item)
-    alternatives = {normalize(a) for a in split_alternatives(reference)}
     named = {normalize(it) for it in items} & alternatives
     answers = [it for it in extra if _answer_like(it, False)]  # a long lead-in is prose, not an answer
     if not extra or (len(alternatives) >= SET_ALTERNATIVES and len(named) >= SET_ALTERNATIVES and len(named) >= 2 * len(answers)):
