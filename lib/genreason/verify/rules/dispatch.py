@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from genreason.verify.rules.choice import compare_choice
 from genreason.verify.rules.guards.hedges import offers_several, second_candidate
+from genreason.verify.rules.guards.masking import MARK_PREFIX, Masked, mask_reference
 from genreason.verify.rules.guards.negation import (
     INEQUATION,
     PROSE_SHORT_ANSWER_WORDS,
@@ -50,7 +51,6 @@ from genreason.verify.rules.text.words import (
     may_hold,
     split_alternatives,
     tokens,
-    without_inner_stops,
 )
 
 
@@ -114,9 +114,10 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
         whole, spaced = " ".join(ref.text.split()), " ".join(answer.split())
         if whole in spaced:
             answer = spaced.replace(whole, whole.split("/", 1)[0].strip())
-    if ref.kind == "string":
-        answer = without_inner_stops(answer, ref.text)  # "Portugal. The Man." ends no sentence
-    neg = read_negation(answer, short_words=PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
+    # The guards read the reference, where the answer writes it, as one word: its own marks
+    # and length ("Captain America: Civil War", a 20-word list) make no sentence or clause.
+    masked = mask_reference(answer, split_alternatives(ref.text)) if ref.kind == "string" else Masked(answer)
+    neg = read_negation(masked.text, short_words=PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
     # A reference that holds the negating words itself ("not guilty") is compared as it stands.
     if neg.status != "none" and not _cue_in_reference(neg.cue, ref.text):
         if ref.kind == "boolean":
@@ -128,7 +129,7 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
                 ok = (not value) == ref.boolean
                 return ok, "boolean", f"{neg.reason}: answer {not value}, reference {ref.boolean}", {"kind": "boolean", "value": not value}
             if neg.status == "corrected":
-                answer = neg.text
+                answer = masked.unmask(neg.text)
         elif neg.status == "negated":
             return False, "negation", neg.reason, {"kind": "negated"}
         elif neg.status == "bound":
@@ -137,12 +138,22 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
             verdict = None if ref.kind in ("expression", "list", "matrix") else False
             return verdict, "negation", neg.reason, {"kind": "inequation"}
         elif neg.status == "corrected":
-            answer = neg.text
-    several = offers_several(answer, lambda item: _is_reference_item(ref, item), only_with=_mention_test(ref))
-    if several is None and len(answer) <= 2000:
-        several = second_candidate(answer, lambda item: _is_reference_item(ref, item))
+            answer = masked.unmask(neg.text)
+            masked = mask_reference(answer, split_alternatives(ref.text)) if ref.kind == "string" else Masked(answer)
+
+    def is_reference(item: str) -> bool:
+        return _is_reference_item(ref, masked.unmask(item))
+
+    mentions = _mention_test(ref)
+    if mentions is not None and masked.written:
+        test = mentions
+        mentions = lambda sentence: MARK_PREFIX in sentence or test(sentence)  # noqa: E731
+    several = offers_several(masked.text, is_reference, only_with=mentions)
+    if several is None and len(masked.text) <= 2000:
+        several = second_candidate(masked.text, is_reference)
     if several is not None:
-        return several.verdict, "hedge", several.reason, {"kind": "several", "items": list(several.items[:20])}
+        items = [masked.unmask(item) for item in several.items[:20]]
+        return several.verdict, "hedge", masked.unmask(several.reason), {"kind": "several", "items": items}
     return answer
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from genreason.verify.rules.guards.hedges import Several
 from genreason.verify.rules.guards.items import items_with_separators, shorten, word_count
+from genreason.verify.rules.guards.masking import MARK_PREFIX
 from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.text.common_words import zipf
 from genreason.verify.rules.text.words import normalize, split_alternatives, without_inner_stops
@@ -64,6 +65,7 @@ _SENTENCES = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
 # A lead-in sentence before a list: lowercase words (not only "of the") before a colon.
 _LEAD_IN_SENTENCE = re.compile(r"\b(?!(?:of|the|and|for|in|on|at|to|an?)\b)[a-z]{2,}\b[^:]*:\s")
 _LIST_LEAD = re.compile(r"\b(?:such\s+as|including|includes?|like|namely|e\.g\.)\s", re.IGNORECASE)
+_OWN_ITEMS = re.compile(r"[,;]\s")  # a reference that lists items of its own
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 _SUFFIX = re.compile(r"(?:jr|sr|junior|senior|phd|md|esq|obe|cbe|kbe|mbe|qc|kc)\.?", re.IGNORECASE)
 # A question about a place: a place named after a comma qualifies the one before it.
@@ -137,10 +139,16 @@ def _content(text: str) -> set[str]:
 
 
 def extra_answer(
-    answer: str, is_reference: Callable[[str], bool], *, reference: str, question: str = ""
+    answer: str,
+    is_reference: Callable[[str], bool],
+    *,
+    reference: str,
+    question: str = "",
+    unmask: Callable[[str], str] = lambda text: text,
 ) -> Several | None:
     """The reference listed with another answer in a bare answer ("X, Y", "X and Y", "Y, X,
-    Z"), or None. The verdict is None (undecided)."""
+    Z"), or None. The verdict is None (undecided). `unmask`: the answer as written, where
+    `answer` stands in for the reference with a placeholder (`guards.masking`)."""
     if len(answer) > MAX_LIST_CHARS or not re.search(r"[,;&\n/]|\s(?:and|plus)\s", answer, re.IGNORECASE):
         return None
     text = re.sub(r"\s*\n+\s*", ", ", unwrap_text(without_inner_stops(answer, reference), pad=True).strip())
@@ -181,6 +189,11 @@ def extra_answer(
     hits = [is_reference(it) for it in items]
     if not any(hits):
         return None
+    # Beside a reference that is itself a list, written whole, an element of it or its words
+    # are an item more ("yes, yes, yes, Yes"), not the reference named again or qualified.
+    whole_list = any(hit and MARK_PREFIX in it and _OWN_ITEMS.search(unmask(it)) for it, hit in zip(items, hits, strict=True))
+    if whole_list:
+        hits = [hit and MARK_PREFIX in it for it, hit in zip(items, hits, strict=True)]
     # a sentence is no list: every item short, none a clause ("Tulsa, which is in Oklahoma")
     # clause words the reference itself holds ("it was opened") make no sentence of the answer
     own = {w.lower() for w in _CLAUSE.findall(reference)}
@@ -200,11 +213,11 @@ def extra_answer(
         and all(word_count(part) <= MAX_NAMED_WORDS for part in _split_slashes(second, reference))
         and not _PREPOSITION.match(second)  # "Kiss, with the song ...": a phrase about it
         and not _CLAUSE.search(second)
-        and normalize(items[0]) in alternatives
+        and normalize(unmask(items[0])) in alternatives
     )
     if any(long) and not opens_with_reference and (len(items) < MANY_ITEMS or sum(long) * 4 > len(items)):
         return None  # a stretch of a sentence; a long list may hold a few longer items inside
-    known = _content(reference) | _content(question)
+    known = set() if whole_list else _content(reference) | _content(question)
     place_question = bool(_PLACE_QUESTION.search(question or ""))
     extra = []
     for k, (item, hit) in enumerate(zip(items, hits, strict=True)):
@@ -216,10 +229,10 @@ def extra_answer(
         words = _content(item)
         if words and words <= known:
             continue  # the reference's or the question's own words ("Tulsa, Oklahoma" for "Tulsa, Oklahoma")
-        if place_question and len(items) == 2 and joined_by == "," and _place_qualifier(item, items[1 - k], after=k > 0):
+        if place_question and len(items) == 2 and joined_by == "," and _place_qualifier(item, unmask(items[1 - k]), after=k > 0):
             continue  # a place qualified, or qualifying ("Tbilisi, Georgia", "Colby, Wisconsin")
         extra.append(item)
-    named = {normalize(it) for it in items} & alternatives
+    named = {normalize(unmask(it)) for it in items} & alternatives
     answers = [it for it in extra if _answer_like(it, False)]  # a long lead-in is prose, not an answer
     if not extra or (len(alternatives) >= SET_ALTERNATIVES and len(named) >= SET_ALTERNATIVES and len(named) >= 2 * len(answers)):
         # a question asking for a set ("who starred in ...?") answered mostly with its members

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from genreason.verify.rules.guards.hedges import mixed_items, offers_several
 from genreason.verify.rules.guards.items import split_items
+from genreason.verify.rules.guards.masking import MARK_PREFIX, Masked, mask_reference
 from genreason.verify.rules.guards.second_answer import extra_answer
 from genreason.verify.rules.text.dates import conflicting_date, date_of, several_dates
 from genreason.verify.rules.text.parts import (
@@ -75,8 +77,12 @@ def names_reference(reference: str, item: str) -> bool:
     if n == normalize(reference):
         return True  # the reference written whole, all its alternatives ("A/B")
     for alt in split_alternatives(reference):
-        if n in {normalize(x) for x in [alt, *split_items(alt)]}:
-            return True  # one alternative ("29 January 2018" of "29 January 2018/February 2018")
+        parts = split_items(alt)
+        # one alternative ("29 January 2018" of "29 January 2018/February 2018"), or the first
+        # part of a qualified one ("Tulsa" of "Tulsa, Oklahoma"); one element of a list
+        # ("yes" of "yes, no, yes") names no list
+        if n in {normalize(x) for x in [alt, *(parts if len(parts) <= 2 else [])]}:
+            return True
     if any(holds_sibling(item, alt) for alt in split_alternatives(reference)):
         return False  # "July 3, 1776" is not "July 4, 1776", though it holds "1776"
     longest = max(len([t for t in tokens(alt) if t not in STOPWORDS]) for alt in split_alternatives(reference))
@@ -95,19 +101,22 @@ def names_sibling(reference: str, text: str) -> bool:
     return False
 
 
-def _offers_several(reference: str, answer: str, r_content: list[str]) -> tuple[bool | None, str] | None:
-    """The reference found inside `answer`, but in a sentence that offers it among other
-    candidates ("0, pen, none of the above", "It could be 3, pen or 7"): (verdict, why)."""
+def _offers_several(
+    reference: str, masked: Masked, named: Callable[[str], bool], r_content: list[str]
+) -> tuple[bool | None, str] | None:
+    """The reference found inside the (masked) answer, but in a sentence that offers it among
+    other candidates ("0, pen, none of the above", "It could be 3, pen or 7"): (verdict, why)."""
     need = set(r_content)
+
+    def mentions(sentence: str) -> bool:
+        return MARK_PREFIX in sentence or (may_hold(sentence, need) and need <= set(tokens(sentence)))
+
     several = offers_several(
-        answer,
-        lambda item: names_reference(reference, item),
-        only_with=lambda sentence: may_hold(sentence, need) and need <= set(tokens(sentence)),
-        accepts_each=len(split_alternatives(reference)) > 1,
+        masked.text, named, only_with=mentions, accepts_each=len(split_alternatives(reference)) > 1
     )
     if several is None:
         return None
-    return several.verdict, several.reason
+    return several.verdict, masked.unmask(several.reason)
 
 
 def compare_text(
@@ -125,11 +134,17 @@ def compare_text(
     names a sibling ("World War I"). None (undecided): partial overlap or an unsure part.
     """
     alts = split_alternatives(reference) if split_alts else [reference]
+    # the guards read the reference, where the answer writes it, as one word (`masking`)
+    masked = mask_reference(answer, alts) if guard else Masked(answer)
+
+    def named(item: str) -> bool:
+        return names_reference(reference, masked.unmask(item))
+
     if guard and _LETTER_ITEM.search(answer) and not _LETTER_ITEM.search(reference):
         # "disproved, (A)": an option letter is no stopword beside a word answer
-        mixed = mixed_items(answer, lambda item: names_reference(reference, item))
+        mixed = mixed_items(masked.text, named)
         if mixed is not None:
-            return mixed.verdict, mixed.reason
+            return mixed.verdict, masked.unmask(mixed.reason)
     squashed = _SPACES.sub("", fold(answer))
     for alt in [reference, *alts]:
         if squashed and squashed == _SPACES.sub("", fold(alt)):
@@ -159,7 +174,8 @@ def compare_text(
         if a_tok == r_tok:
             return True, f"normalised match with {alt!r}"
         r_content = [t for t in r_tok if t not in STOPWORDS] or r_tok
-        if a_content and sorted(set(a_content)) == sorted(set(r_content)):
+        if a_content and sorted(a_content) == sorted(r_content):
+            # the same words in another order, each as often ("yes" is not "yes, yes, yes")
             return True, f"same words as {alt!r}"
         if set(r_tok) & _POLARITY and not set(a_tok) & _POLARITY:
             continue  # "guilty" does not name "not guilty"
@@ -186,15 +202,15 @@ def compare_text(
                 parts.append((None, f"puts {inserted!r} inside the name {alt!r}: may name another"))
                 continue
             if guard:
-                several = _offers_several(reference, answer, r_content)
+                several = _offers_several(reference, masked, named, r_content)
                 if several is not None:
                     return several
-                mixed = mixed_items(answer, lambda item: names_reference(reference, item))
+                mixed = mixed_items(masked.text, named)
                 if mixed is not None:
-                    return mixed.verdict, mixed.reason
-                extra = extra_answer(answer, lambda item: names_reference(reference, item), reference=reference, question=question)
+                    return mixed.verdict, masked.unmask(mixed.reason)
+                extra = extra_answer(masked.text, named, reference=reference, question=question, unmask=masked.unmask)
                 if extra is not None:
-                    return extra.verdict, extra.reason
+                    return extra.verdict, masked.unmask(extra.reason)
             return True, contained
         part = judge_part(answer, alt, question) if len(a_content) <= len(r_content) else None
         if part is not None:

@@ -75,8 +75,8 @@ def _date(m: re.Match[str]) -> Date | None:
         if not 1 <= month <= 12:
             return None
     day = int(parts["day"]) if parts.get("day") else None
-    if day is not None and not 1 <= day <= 31:
-        return None
+    if day is not None and day > 39:
+        return None  # "May 45, 2016" is no date; "January 0, 2016" is a wrong one, read as written
     return Date(int(parts["year"]), month, day)
 
 
@@ -143,7 +143,7 @@ def several_dates(answer: str, alternatives: list[str]) -> Verdict | None:
     one of them is not the reference's ("May 5, 1992, May 5, 1993"); else no opinion (returns
     None for the verdict holder: callers test the result for None first)."""
     refs = [d for d in (date_of(a) for a in alternatives) if d is not None]
-    if not refs or len(answer) > MAX_DATES_ANSWER_CHARS:
+    if not refs or len(" ".join(answer.split())) > MAX_DATES_ANSWER_CHARS:
         return None
     found = dates_in(answer)
     if len(found) < 2:

@@ -44,6 +44,9 @@ from genreason.verify.rules.text.words import STOPWORDS, tokens
 
 Verdict = tuple[bool | None, str]
 
+# Zipf from which a kept capitalised word is an everyday word ("west" 5.3, "red" 5.3, "new"
+# 6.3) rather than a name ("nile" 3.6, "pacific" 4.6, "amazon" 4.6; wordfreq 3.1 English).
+GENERIC_ZIPF = 5.0
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 # Titles written before a name ("Sir Hugh Beaver", "President John F. Kennedy"): English
@@ -289,8 +292,14 @@ def judge_part(answer: str, alt: str, question: str) -> Verdict | None:
     if kept != list(range(kept[0], kept[-1] + 1)):
         inside = [r[i].plain for i in range(kept[0], kept[-1]) if i not in kept]
         return None, f"leaves out {' '.join(inside)!r} from inside {alt!r}: may name another"
-    if all(w.token in q_words for w in dropped) and all(r[i].capital for i in kept):
-        # "Nile" for "Nile River" asked "Which river ...?": the question supplies the rest
+    if (
+        all(w.token in q_words for w in dropped)
+        and all(r[i].capital for i in kept)
+        and not all(is_common_word(r[i].token, GENERIC_ZIPF) for i in kept)
+    ):
+        # "Nile" for "Nile River" asked "Which river ...?": the question supplies the rest. A
+        # kept part that is an everyday word ("West" for "West Virginia", asked about the
+        # University of Virginia) may name something else the question's word forms.
         dropped_text = " ".join(w.plain for w in dropped)
         return True, f"{kept_text!r} and the question's own {dropped_text!r} name {alt!r}"
     if kept[-1] == len(r) - 1:

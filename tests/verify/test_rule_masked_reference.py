@@ -1,0 +1,77 @@
+"""References with punctuation or many words of their own, inside answers that hedge or list.
+
+The guards read an answer's sentences and items; a reference such as "Captain America: Civil
+War", "Passion. Connected." or a ten-word list used to break that reading, so a second answer
+or a denial beside it went unseen (`genreason.verify.rules.guards.masking`). Hand-made cases in
+the shapes of open-domain QA and of word-list puzzles; ids name the case.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from genreason.judging import Item
+from genreason.verify.rules.guards.masking import mask_reference
+from genreason.verify.rules.verifier import judge_items
+
+WORDS = "article, axe, floor, hardware, law, map, recommendation, root, sheep, washer"
+TRUTHS = "Is Ana, Bo and Cy telling the truth? Answer with yes, no or unknown for each, e.g. <yes, no, yes>."
+
+
+def _verdict(question: str, reference: str, response: str) -> bool | None:
+    return judge_items([Item(question, reference, response)])[0].verdict
+
+
+# (question, reference, response, id): a second answer, a hedge or a denial beside the reference.
+NOT_TRUE = [
+    ("which marvel film came out in 2016", "Captain America: Civil War", "Captain America: Civil War, Doctor Strange", "colon-title-comma-second"),
+    ("which marvel film came out in 2016", "Captain America: Civil War", "0 or Captain America: Civil War or none of the above", "colon-title-or-list"),
+    ("which marvel film came out in 2016", "Captain America: Civil War", "It could be 3, 7, none of the above or Captain America: Civil War.", "colon-title-stuffed"),
+    ("what was the slogan of the 2018 winter olympics", "Passion. Connected.", "anything but Passion. Connected.", "stops-title-denied"),
+    ("who won the silver medal in figure skating", "Evgenia Medvedeva", "\\boxed{Evgenia Medvedeva. It could also be Alina Zagitova.}", "name-then-could-also"),
+    ("sort these words", WORDS, f"\\boxed{{0 or {WORDS} or none of the above}}", "word-list-or-list"),
+    ("sort these words", WORDS, f"\\boxed{{both {WORDS} and none of the above}}", "word-list-both"),
+    ("sort these words", WORDS, f"anything but {WORDS}", "word-list-denied"),
+    (TRUTHS, "yes, yes, no", "\\boxed{yes, yes, no, yes}", "truth-list-one-more"),
+    (TRUTHS, "yes, yes, no", "\\boxed{yes, yes, no and no}", "truth-list-and-one-more"),
+    (TRUTHS, "yes, yes, no", "\\boxed{yes, yes, no. It could also be yes.}", "truth-list-could-also"),
+    (TRUTHS, "yes, yes, no", "\\boxed{yes}", "truth-list-one-element"),
+    ("who beat the university of virginia in basketball", "Virginia Tech/West Virginia", "West", "everyday-word-plus-question-word"),
+    ("when did the one child policy end", "January 1, 2016", "January 1, 2016\n\n\n\n\nJanuary 0, 2016", "impossible-day-below"),
+]
+
+# (question, reference, response, id): one answer, stated plainly.
+TRUE = [
+    ("which marvel film came out in 2016", "Captain America: Civil War", "Captain America: Civil War", "colon-title"),
+    ("which marvel film came out in 2016", "Captain America: Civil War", "The answer is Captain America: Civil War.", "colon-title-sentence"),
+    ("what was the slogan of the 2018 winter olympics", "Passion. Connected.", "\\boxed{Passion. Connected.}", "stops-title"),
+    ("sort these words", WORDS, f"\\boxed{{{WORDS}}}", "word-list"),
+    (TRUTHS, "yes, yes, no", "The answer is yes, yes, no.", "truth-list"),
+    ("which river flows through egypt", "Nile River", "Nile", "rare-name-plus-question-word"),
+    ("where is the gathering place located", "Tulsa, Oklahoma", "Tulsa, Oklahoma", "qualified-place"),
+]
+
+
+@pytest.mark.parametrize(("q", "ref", "resp"), [c[:3] for c in NOT_TRUE], ids=[c[3] for c in NOT_TRUE])
+def test_second_answer_beside_a_punctuated_reference_is_not_true(q, ref, resp):
+    assert _verdict(q, ref, resp) is not True
+
+
+@pytest.mark.parametrize(("q", "ref", "resp"), [c[:3] for c in TRUE], ids=[c[3] for c in TRUE])
+def test_the_punctuated_reference_alone_stays_true(q, ref, resp):
+    assert _verdict(q, ref, resp) is True
+
+
+def test_mask_stands_in_for_each_alternative_and_gives_it_back():
+    text = "Joaquin Phoenix and Reese Witherspoon starred in Captain America: Civil War."
+    masked = mask_reference(text, ["Joaquin Phoenix", "Reese Witherspoon", "Captain America: Civil War"])
+    assert "Phoenix" not in masked.text and "Civil" not in masked.text
+    assert masked.text.endswith(".")  # the sentence's stop is not the title's
+    assert masked.unmask(masked.text) == text
+    # a name keeps its length; a title with marks of its own is one short item
+    assert masked.text.count(masked.written[-1][0]) == 2
+    assert len(masked.text.split(" starred in ")[1].split()) == 3
+
+
+def test_a_formula_reference_is_left_as_written():
+    assert mask_reference("p - q \\quad 17", ["p - q"]).text == "p - q \\quad 17"
