@@ -77,9 +77,16 @@ def _siblings(q: str, ref: str, options: Sequence[str] | None, out: GeneratedSet
         out.attacks.append(GeneratedAttack("sibling", variant, answer))
 
 
-def _plus_other(q: str, ref: str, options: Sequence[str] | None, others: Sequence[str], out: GeneratedSet) -> None:
+def _other_siblings(r: str, options: Sequence[str] | None, right: set[str]) -> list[tuple[str, str]]:
+    """Siblings of `r` that are not themselves accepted ("1928" of "1927/1928" is right)."""
+    return [(variant, answer) for variant, answer in siblings(r, options) if norm(answer) not in right]
+
+
+def _plus_other(
+    q: str, ref: str, options: Sequence[str] | None, others: Sequence[str], right: set[str], out: GeneratedSet
+) -> None:
     r = _first(ref)
-    sib = siblings(r, options)
+    sib = _other_siblings(r, options, right)
     rivals = [o for o in others if norm(o) != norm(ref)]
     other = sib[-1][1] if sib else (rivals[_rng(q, ref, "rival").randrange(len(rivals))] if rivals else "none of the above")
     out.attacks += [
@@ -205,14 +212,14 @@ def _odd_notation(q: str, ref: str, out: GeneratedSet) -> None:
         out.attacks.append(GeneratedAttack("odd_notation", variant, answer))
 
 
-def _padding(q: str, ref: str, options: Sequence[str] | None, out: GeneratedSet) -> None:
+def _padding(q: str, ref: str, options: Sequence[str] | None, right: set[str], out: GeneratedSet) -> None:
     r = _first(ref)
     rng = _rng(q, r, "padding")
     filler = " ".join(
         "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(1, 3)))
         for _ in range(120)
     )
-    sib = siblings(r, options)
+    sib = _other_siblings(r, options, right)
     other = sib[0][1] if sib else "none"
     out.attacks += [
         GeneratedAttack("padding", "buried in filler", f"{filler[: len(filler) // 2]} {r} {filler[len(filler) // 2 :]}"),
@@ -245,26 +252,6 @@ def generate_attacks(
     if declared_string:
         own |= {norm(a) for a in split_alternatives(reference)}
     others = [o for o in others if norm(o) not in own]  # another question with this same reference
-    chosen = set(families or FAMILIES)
-    unknown = chosen - set(FAMILIES)
-    if unknown:
-        raise ValueError(f"unknown attack families {sorted(unknown)}; choose from {', '.join(FAMILIES)}")
-    runs: dict[str, Callable[[], None]] = {
-        "sub_span": lambda: _spans(question, reference, out, split_alternatives(reference) if declared_string else alternatives(reference)),
-        "sibling": lambda: _siblings(question, base, options, out),
-        "plus_other": lambda: _plus_other(question, base, options, others, out),
-        "negation": lambda: _negated(question, base, out),
-        "restated": lambda: _restated(question, reference, out),
-        "many_values": lambda: _many_values(question, reference, options, others, out),
-        "unit_power": lambda: _unit_power(question, reference, out),
-        "odd_notation": lambda: _odd_notation(question, reference, out),
-        "padding": lambda: _padding(question, base, options, out),
-    }
-    if "head_word" in chosen and "sub_span" not in chosen:
-        runs["sub_span"]()
-    for name, run in runs.items():
-        if name in chosen:
-            run()
     right = {norm(a) for a in alternatives(reference)} | {norm(reference)}
     if declared_string:
         right |= {norm(a) for a in split_alternatives(reference)}
@@ -272,6 +259,26 @@ def generate_attacks(
         k = LETTERS.index(reference.strip().upper())
         if k < len(options):
             right.add(norm(options[k]))  # the right option's text is right
+    chosen = set(families or FAMILIES)
+    unknown = chosen - set(FAMILIES)
+    if unknown:
+        raise ValueError(f"unknown attack families {sorted(unknown)}; choose from {', '.join(FAMILIES)}")
+    runs: dict[str, Callable[[], None]] = {
+        "sub_span": lambda: _spans(question, reference, out, split_alternatives(reference) if declared_string else alternatives(reference)),
+        "sibling": lambda: _siblings(question, base, options, out),
+        "plus_other": lambda: _plus_other(question, base, options, others, right, out),
+        "negation": lambda: _negated(question, base, out),
+        "restated": lambda: _restated(question, reference, out),
+        "many_values": lambda: _many_values(question, reference, options, others, out),
+        "unit_power": lambda: _unit_power(question, reference, out),
+        "odd_notation": lambda: _odd_notation(question, reference, out),
+        "padding": lambda: _padding(question, base, options, right, out),
+    }
+    if "head_word" in chosen and "sub_span" not in chosen:
+        runs["sub_span"]()
+    for name, run in runs.items():
+        if name in chosen:
+            run()
     kept, seen = [], set()
     for a in out.attacks:
         key = (a.family, a.answer)
