@@ -38,6 +38,15 @@ NOT_TRUE = [
     (TRUTHS, "yes, yes, no", "\\boxed{yes}", "truth-list-one-element"),
     ("who beat the university of virginia in basketball", "Virginia Tech/West Virginia", "West", "everyday-word-plus-question-word"),
     ("when did the one child policy end", "January 1, 2016", "January 1, 2016\n\n\n\n\nJanuary 0, 2016", "impossible-day-below"),
+    ("who played the young john connor", "Michael Edwards/Edward Furlong", "\\boxed{Edward}", "given-name-is-no-surname"),
+    ("what is the song by panic at the disco", "I Write Sins Not Tragedies", "\\boxed{It is not I Write Sins Not Tragedies.}", "denied-title-holding-not"),
+    ("how many hospitals are in the country", "5,534 registered hospitals/5,534", "\\boxed{5,534 registered hospitals, 6,534 registered hospitals}", "same-words-other-number"),
+    (
+        "who was the prime minister",
+        "Rob Reiner",
+        "\\boxed{Manhattan, Real Madrid, in the cell nucleus, Rob Reiner, I Write Sins Not Tragedies, when commissioned}",
+        "six-values-last-with-clause-word",
+    ),
 ]
 
 # (question, reference, response, id): one answer, stated plainly.
@@ -49,6 +58,9 @@ TRUE = [
     (TRUTHS, "yes, yes, no", "The answer is yes, yes, no.", "truth-list"),
     ("which river flows through egypt", "Nile River", "Nile", "rare-name-plus-question-word"),
     ("where is the gathering place located", "Tulsa, Oklahoma", "Tulsa, Oklahoma", "qualified-place"),
+    ("who played the young john connor", "Michael Edwards/Edward Furlong", "\\boxed{Edwards}", "surname"),
+    ("what is the song by panic at the disco", "I Write Sins Not Tragedies", "The song is I Write Sins Not Tragedies.", "title-holding-not"),
+    ("what is the verdict", "not guilty", "not guilty", "reference-is-a-denial"),
 ]
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from genreason.verify.rules.choice import compare_choice
 from genreason.verify.rules.guards.hedges import offers_several, second_candidate
@@ -118,8 +119,11 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
     # and length ("Captain America: Civil War", a 20-word list) make no sentence or clause.
     masked = mask_reference(answer, split_alternatives(ref.text)) if ref.kind == "string" else Masked(answer)
     neg = read_negation(masked.text, short_words=PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
-    # A reference that holds the negating words itself ("not guilty") is compared as it stands.
-    if neg.status != "none" and not _cue_in_reference(neg.cue, ref.text):
+    if masked.written and neg.status != "none":
+        neg = replace(neg, text=masked.unmask(neg.text), reason=masked.unmask(neg.reason), denied=neg.denied and masked.unmask(neg.denied))
+    # A reference that holds the negating words itself ("not guilty") is compared as it stands;
+    # where it is masked, the words found negating lie outside it ("not I Write Sins Not ...").
+    if neg.status != "none" and (masked.written or not _cue_in_reference(neg.cue, ref.text)):
         if ref.kind == "boolean":
             # "not true" is False, "Yes is wrong" is No: a negated yes/no inverts it.
             if neg.status == "negated":
@@ -129,7 +133,7 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
                 ok = (not value) == ref.boolean
                 return ok, "boolean", f"{neg.reason}: answer {not value}, reference {ref.boolean}", {"kind": "boolean", "value": not value}
             if neg.status == "corrected":
-                answer = masked.unmask(neg.text)
+                answer = neg.text
         elif neg.status == "negated":
             return False, "negation", neg.reason, {"kind": "negated"}
         elif neg.status == "bound":
@@ -138,7 +142,7 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
             verdict = None if ref.kind in ("expression", "list", "matrix") else False
             return verdict, "negation", neg.reason, {"kind": "inequation"}
         elif neg.status == "corrected":
-            answer = masked.unmask(neg.text)
+            answer = neg.text
             masked = mask_reference(answer, split_alternatives(ref.text)) if ref.kind == "string" else Masked(answer)
 
     def is_reference(item: str) -> bool:

@@ -49,7 +49,8 @@ _WORD_SLASH = re.compile(r"(?<=[^\W\d_]{2})/(?=[^\W_])|(?<=\d)/(?=[^\W\d_]{2})")
 _CLAUSE = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|does|did|do|could|would|should|"
     r"who|which|that|because|since|although|while|whereas|if|when|where|it|its|this|these|those|they|"
-    r"he|she|his|her|their|i|we|you|include[sd]?|contain[sd]?|consist[sd]?)\b",
+    r"he|she|his|her|their|we|you|include[sd]?|contain[sd]?|consist[sd]?)\b"
+    r"|\b(?-i:I)\s+(?-i:[a-z])",  # "I think", not the "I" of a title ("I Write Sins Not Tragedies")
     re.IGNORECASE,
 )
 _PREPOSITION = re.compile(r"(?:with|from|in|at|for|of|on|to|into|after|before|during|since|until|about|under|over)\b", re.IGNORECASE)
@@ -65,6 +66,7 @@ _SENTENCES = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
 # A lead-in sentence before a list: lowercase words (not only "of the") before a colon.
 _LEAD_IN_SENTENCE = re.compile(r"\b(?!(?:of|the|and|for|in|on|at|to|an?)\b)[a-z]{2,}\b[^:]*:\s")
 _LIST_LEAD = re.compile(r"\b(?:such\s+as|including|includes?|like|namely|e\.g\.)\s", re.IGNORECASE)
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _OWN_ITEMS = re.compile(r"[,;]\s")  # a reference that lists items of its own
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 _SUFFIX = re.compile(r"(?:jr|sr|junior|senior|phd|md|esq|obe|cbe|kbe|mbe|qc|kc)\.?", re.IGNORECASE)
@@ -200,7 +202,10 @@ def extra_answer(
     # a quoted title holds no clause of the answer ("Fix You")
     clauses = [bool({w.lower() for w in _CLAUSE.findall("" if _QUOTED.fullmatch(it) else it)} - own) for it in items]
     # a long list may hold a clause inside, not where a sentence would lead in or end
-    many = len(items) >= MANY_ITEMS and not any(clauses[:2]) and not clauses[-1]
+    # (a short last item with a clause word is that item's own: "..., when commissioned"; a
+    # long one ends a sentence: "..., and Guam do not observe Daylight Saving Time")
+    last_own = word_count(items[-1]) <= MAX_ITEM_WORDS and sum(clauses) * 4 <= len(items)
+    many = len(items) >= MANY_ITEMS and not any(clauses[:2]) and (not clauses[-1] or last_own)
     if any(clauses) and not many and (word_count(text) > MAX_SHORT_WORDS or any(c and hit for c, hit in zip(clauses, hits, strict=True))):
         return None  # a sentence ("Tulsa, which is in Oklahoma"); "pelican, it was opened" is two statements
     long = [(c and many) or not _answer_like(it, hit) for c, it, hit in zip(clauses, items, hits, strict=True)]
@@ -218,6 +223,8 @@ def extra_answer(
     if any(long) and not opens_with_reference and (len(items) < MANY_ITEMS or sum(long) * 4 > len(items)):
         return None  # a stretch of a sentence; a long list may hold a few longer items inside
     known = set() if whole_list else _content(reference) | _content(question)
+    # a number of its own makes another answer of those words ("6,534 registered hospitals")
+    known_numbers = set(_NUMBER.findall(f"{reference} {question}"))
     place_question = bool(_PLACE_QUESTION.search(question or ""))
     extra = []
     for k, (item, hit) in enumerate(zip(items, hits, strict=True)):
@@ -227,7 +234,7 @@ def extra_answer(
         if _SUFFIX.fullmatch(item):
             continue  # "David McCallum, Jr."
         words = _content(item)
-        if words and words <= known:
+        if words and words <= known and set(_NUMBER.findall(item)) <= known_numbers:
             continue  # the reference's or the question's own words ("Tulsa, Oklahoma" for "Tulsa, Oklahoma")
         if place_question and len(items) == 2 and joined_by == "," and _place_qualifier(item, unmask(items[1 - k]), after=k > 0):
             continue  # a place qualified, or qualifying ("Tbilisi, Georgia", "Colby, Wisconsin")

@@ -279,6 +279,11 @@ def judge_part(answer: str, alt: str, question: str) -> Verdict | None:
         # "hit points or health points": the reference names one thing two ways
         return True, f"one of the two names in {alt!r}"
     kept = [i for i, w in enumerate(r) if w.token in a]
+    written = {w.token: w.plain for w in content_words(answer)}
+    respelled = next((i for i in kept if r[i].capital and written.get(r[i].token) != r[i].plain), None)
+    if respelled is not None:
+        # stems meet, names do not: "Edward" is not "Edwards"
+        return None, f"writes {written[r[respelled].token]!r} for {r[respelled].plain!r} of {alt!r}: may name another"
     dropped = [w for i, w in enumerate(r) if i not in kept]
     kept_text = " ".join(w.plain for w in r if w.token in a)
     q_words = {w.token for w in content_words(question)} if question else set()
