@@ -47,6 +47,22 @@ NOT_TRUE = [
         "\\boxed{Manhattan, Real Madrid, in the cell nucleus, Rob Reiner, I Write Sins Not Tragedies, when commissioned}",
         "six-values-last-with-clause-word",
     ),
+    (
+        "who drafted the declaration",
+        "John Humphrey/Alexander E. Bogomolov/Eleanor Roosevelt",
+        "not John Humphrey/Alexander E. Bogomolov/Eleanor Roosevelt",
+        "whole-reference-denied-initial-inside",
+    ),
+    ("sort these words", WORDS, f"Final Answer: {WORDS}\n\n\n\n{WORDS.replace('root', 'rot')}", "word-list-look-alike-below"),
+    ("how many nuclear power plants are in washington", "3", "\\boxed{3 \\times 10^{3}}", "number-with-scale-in-exponent"),
+    ("solve the differential equation", "y = A \\cos x + B \\sin x", "anything but y = A \\cos x + B \\sin x", "formula-anything-but"),
+    ("who won the first season", "Jackie DaFonseca", "\\boxed{Jackie DaFonseca, as early as 1671}", "comparison-as-is-no-gloss"),
+    (
+        "what is the content of a message called",
+        "information",
+        "It could be 14, 35 or information. I cannot decide between them without more information.",
+        "ends-undecided",
+    ),
 ]
 
 # (question, reference, response, id): one answer, stated plainly.
@@ -87,3 +103,12 @@ def test_mask_stands_in_for_each_alternative_and_gives_it_back():
 
 def test_a_formula_reference_is_left_as_written():
     assert mask_reference("p - q \\quad 17", ["p - q"]).text == "p - q \\quad 17"
+
+
+def test_another_options_exact_text_below_the_letter_is_not_true():
+    # options C and D share their words, not their text: C written below "D" is another answer
+    options = ("num1 < num3", "num1 == num3", "num1 > num2 || num1 < num3", "num1 < num2 && num1 < num3")
+    below = "Final Answer: D\n\n\n\n\nnum1 > num2 || num1 < num3"
+    assert judge_items([Item("Which condition holds?", "D", below, options=options)])[0].verdict is not True
+    again = "Final Answer: D\n\n\n\n\nnum1 < num2 && num1 < num3"
+    assert judge_items([Item("Which condition holds?", "D", again, options=options)])[0].verdict is True

@@ -134,3 +134,27 @@ def offers_another(answer: str, rest: str) -> bool:
     return (
         len(core) == 1 and core.upper() in "ABCDEFGHIJ" and _OPTION_LETTER.search(rest) is not None
     )
+
+
+# Sentences: shared with the guards (`genreason.verify.rules.guards.items`).
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\\$0-9-])|\n+")
+# A capital letter and a period inside a name ("G. Hannelius", "Hank J. Deutschendorf") ends
+# no sentence unless what follows opens one ("The answer is B. Alternatively, C.").
+_INITIAL_END = re.compile(r"(?:^|[\s(])[A-Z]\.$")
+_OPENER = re.compile(
+    r"^(?:it|its|this|that|these|those|the|a|an|alternatively|or|but|and|another|however|so|therefore|thus|"
+    r"hence|i|we|you|also|maybe|perhaps|possibly|either|otherwise|if|then|note|because|since)\b",
+    re.IGNORECASE,
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """`text` cut into sentences and lines (`SENTENCE_SPLIT`), initials kept inside names."""
+    pieces = SENTENCE_SPLIT.split(text)
+    out: list[str] = []
+    for piece in pieces:
+        if out and _INITIAL_END.search(out[-1]) and piece[:1].isupper() and not _OPENER.match(piece):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out

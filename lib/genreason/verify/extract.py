@@ -33,7 +33,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from genreason.verify.answer_line import clean_answer, closing_sentence, offers_another
+from genreason.verify.answer_line import (
+    clean_answer,
+    closing_sentence,
+    offers_another,
+    split_sentences,
+)
 
 # Only this much of the end of a response is searched: answers sit at the end, and a bound
 # keeps extraction linear and fast on pathological (100 KB of braces) inputs.
@@ -362,6 +367,9 @@ def _last_marker(pattern: re.Pattern[str], text: str) -> tuple[int, str] | None:
     return None
 
 
+_ANY_STOP = re.compile(r"(?<=[.!?])\s+")
+
+
 def _last_line(text: str) -> str | None:
     for line in reversed(text.strip().split("\n")):
         ans = clean_answer(line)
@@ -371,7 +379,12 @@ def _last_line(text: str) -> str | None:
             if len(ans) <= MAX_LAST_LINE_CHARS:
                 return ans
             # A long last paragraph: its last sentence is the best guess at a conclusion.
-            sentences = [x for x in re.split(r"(?<=[.!?])\s+", ans) if x.strip()]
-            last = clean_answer(sentences[-1]) if sentences else ""
-            return last if 0 < len(last) <= MAX_LAST_LINE_CHARS else None
+            # "Alexander E. Bogomolov" is one name, not the end of a sentence; where that leaves
+            # the last sentence too long, any stop ends one
+            for split in (split_sentences, _ANY_STOP.split):
+                sentences = [x for x in split(ans) if x.strip()]
+                last = clean_answer(sentences[-1]) if sentences else ""
+                if 0 < len(last) <= MAX_LAST_LINE_CHARS:
+                    return last
+            return None
     return None

@@ -26,6 +26,7 @@ from genreason.verify.rules.guards.junk import junk_reason
 from genreason.verify.rules.guards.restatement import restates_question
 from genreason.verify.rules.kinds import Reference, parse_reference
 from genreason.verify.rules.text.compare import names_sibling
+from genreason.verify.rules.text.words import tokens
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,10 @@ def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | Non
     if junk:
         return False, "junk", junk, answer, detail
     context = None
+    if ex.method == "last_line" and _UNDECIDED.search(answer):
+        # no marker, and the response ends saying it cannot choose: it commits to no answer,
+        # whatever words its last line holds ("... without more information")
+        return None, "no_answer", "the response ends without committing to an answer", answer, detail
     if ex.method == "last_line":
         # No marker: the whole (tail of the) response is the answer; a buried string answer
         # is looked for there, numbers stay with the last line.
@@ -88,6 +93,11 @@ def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | Non
     return verdict, rule, reason, answer, detail
 
 
+_UNDECIDED = re.compile(
+    r"\b(?:cannot|can\s*not|can['’]t|unable\s+to|impossible\s+to)\s+(?:\w+\s+){0,2}?"
+    r"(?:decide|determine|choose|tell\s+which|say\s+which|be\s+sure|know\s+which)\b",
+    re.IGNORECASE,
+)
 # A look-alike of the reference below it is another answer however many words it has.
 MAX_SIBLING_WORDS = 12
 # A closing line that is prose or markup, not an answer: a sentence, a tag, a rule line.
@@ -104,8 +114,13 @@ def _trailing_answer(rest: str, ref: Reference) -> str | None:
     if not tail or not re.search(r"\w", tail):
         return None
     if ref.options and ref.letter is not None:
-        written = option_words(tail)
-        chosen = [k for k, option in enumerate(ref.options) if option_words(option) == written]
+        # the option written exactly, else in words ("num1 > num2 || num1 < num3" and
+        # "num1 < num2 && num1 < num3" share their words, not their text)
+        exact = " ".join(tail.split())
+        chosen = [k for k, option in enumerate(ref.options) if " ".join(str(option).split()) == exact]
+        if not chosen:
+            written = option_words(tail)
+            chosen = [k for k, option in enumerate(ref.options) if option_words(option) == written]
         if chosen and all(LETTERS[k] != ref.letter for k in chosen):
             return tail  # another option's text written out below the answer
     verdict, _, _, parse = compare_answer(ref, tail)
@@ -115,9 +130,24 @@ def _trailing_answer(rest: str, ref: Reference) -> str | None:
         return tail  # another option chosen below the answer
     if verdict is False and len(tail.split()) <= MAX_SIBLING_WORDS and names_sibling(ref.text, tail):
         return tail  # the reference's sibling below it ("Hank J. Deutschendorf I")
+    if _look_alike(tail, ref.text):
+        return tail  # a long reference with a word changed below it (a word list, a title)
     if len(tail.split()) > 3 or _TRAILING_PROSE.search(tail):
         return None
     return tail
+
+
+def _look_alike(tail: str, reference: str) -> bool:
+    """Whether `tail` is written like the reference, but is not it: about as many words, most
+    of them the reference's, and no sentence ("kitakyushu, sequel, eighth, ..." below
+    "kitakyushu, sequel, seventh, ...")."""
+    if _TRAILING_PROSE.search(tail):
+        return False
+    t, r = tokens(tail), tokens(reference)
+    if len(r) < 4 or not 0.5 * len(r) <= len(t) <= 1.5 * len(r):
+        return False
+    shared = sum(1 for w in set(t) if w in set(r))
+    return shared * 2 >= len(set(r))
 
 
 _WORDS_LINE = re.compile(r"[\w'’ -]{1,40}")

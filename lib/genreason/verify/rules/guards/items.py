@@ -10,30 +10,9 @@ from __future__ import annotations
 
 import re
 
+# sentences are cut where the answer line is read; the guards cut them the same way
+from genreason.verify.answer_line import SENTENCE_SPLIT, split_sentences  # noqa: F401
 from genreason.verify.rules.latex import unwrap_text
-
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\\$0-9-])|\n+")
-# A capital letter and a period inside a name ("G. Hannelius", "Hank J. Deutschendorf") ends
-# no sentence unless what follows opens one ("The answer is B. Alternatively, C.").
-_INITIAL_END = re.compile(r"(?:^|[\s(])[A-Z]\.$")
-_OPENER = re.compile(
-    r"^(?:it|its|this|that|these|those|the|a|an|alternatively|or|but|and|another|however|so|therefore|thus|"
-    r"hence|i|we|you|also|maybe|perhaps|possibly|either|otherwise|if|then|note|because|since)\b",
-    re.IGNORECASE,
-)
-
-
-def split_sentences(text: str) -> list[str]:
-    """`text` cut into sentences and lines (`SENTENCE_SPLIT`), initials kept inside names."""
-    pieces = SENTENCE_SPLIT.split(text)
-    out: list[str] = []
-    for piece in pieces:
-        if out and _INITIAL_END.search(out[-1]) and piece[:1].isupper() and not _OPENER.match(piece):
-            out[-1] = f"{out[-1]} {piece}"
-        else:
-            out.append(piece)
-    return out
-
 
 _WORD_SEP = r"\s+(?:and\s*/\s*or|or|nor|and|versus|vs\.?)\s+"
 # A slash between alternatives: spaced ("17 / pen"), or between a word and a value ("pen/17");

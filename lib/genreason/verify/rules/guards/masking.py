@@ -28,7 +28,7 @@ _MARK_TOKEN = re.compile(r"Zqxj([a-z])(?: Zqxj\1)*")
 # list, "Captain America: Civil War") was cut by those marks, never read whole: it counts as
 # one short item of at most this many words.
 MAX_MARK_WORDS = 3
-_OWN_MARKS = re.compile(r"[.,:;!?](?=\s)")
+_OWN_MARKS = re.compile(r"[.,:;!?](?=\s)|/")  # "/": the whole reference, its alternatives joined
 # An alternative is masked when the guards could misread it: two or more words, or marks.
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _NEEDS_MASK = re.compile(r"\s|[.,:;!?()\[\]\"]")

@@ -50,6 +50,7 @@ _VALUE_START = r"(?-i:(?=[0-9$\\(\[{+\-−'\"“‘A-Z]|\.\d|(?:the|a|an)\s|[a-z
 # "don't"/"ain't", which open titles and imperatives ("Don't Take Your Guns to Town").
 _BARE_NEG = (
     r"(?:not|never|neither|no\s+longer|(?:is|are|was|were)\s+not|(?:is|are|was|were)n['’]?t|"
+    r"(?:anything|everything|any\s+value)\s+(?:but|except|other\s+than)|"  # however long what follows
     r"(?:cannot|can['’]?t|won['’]?t)\s+be|(?:would|will|should|must|could)\s*(?:not|n['’]?t)\s+be)"
 )
 _NEG_BARE_START = re.compile(

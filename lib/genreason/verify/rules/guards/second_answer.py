@@ -58,8 +58,10 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*[.):–-]|[-*•])\s+\
 _HEADER = re.compile(r"^[^:]*\w+\s+\w+[^:]*:\s+\S")  # "Causes of the Dust Bowl: ...", not "Acts 1:13"
 _GLOSS = re.compile(
     r"\b(?:such\s+as|including|like|e\.g\.|i\.e\.|especially|particularly|namely|also\s+known\s+as|aka|"
-    r"formerly|[a-z]+(?:ed|en|wn|ng)\s+by)\s+|(?<=\w)(?<!\band)(?<!\bor)\s+as\s+", re.IGNORECASE
-)  # "as" inside an item ("Emily Blunt as Mary Poppins"), not opening one ("X, as a dye")
+    r"formerly|[a-z]+(?:ed|en|wn|ng)\s+by)\s+|(?<=\w)(?<!\band)(?<!\bor)(?<!\bearly)(?<!\blate)(?<!\bsoon)(?<!\bmuch)(?<!\bmany)(?<!\blong)(?<!\bwell)(?<!\bfar)\s+as\s+",
+    re.IGNORECASE,
+)  # "as" inside an item ("Emily Blunt as Mary Poppins"), not opening one ("X, as a dye"), nor
+# a comparison's ("as early as 1671")
 # prose of several sentences: a sentence ends on a lowercase word ("... others die. Edgar");
 # a name's own period does not ("Portugal. The Man", "Dory Funk Jr.")
 _SENTENCES = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
@@ -167,7 +169,12 @@ def extra_answer(
         lead = " ".join(item for _, item in top[:2])
         glossed = sum(1 for _, item in top if _GLOSS.search(item))
         before_colon = text.split(": ", 1)[0] if ": " in text else ""
-        header = bool(before_colon) and word_count(before_colon) >= MIN_HEADER_WORDS and len(before_colon) < len(lead) + 2
+        header = (
+            bool(before_colon)
+            and "," not in before_colon  # a header is one phrase; a colon inside an item follows a comma
+            and word_count(before_colon) >= MIN_HEADER_WORDS
+            and len(before_colon) < len(lead) + 2
+        )
         if header or _LEAD_IN_SENTENCE.search(lead) or _LIST_LEAD.search(lead) or (glossed >= 2 and glossed * 4 >= len(top)):
             return None  # "X are: A, B", "..., including A, B", "A as X, B as Y": prose
     text = re.sub(r"\s+plus\s+", " and ", text, flags=re.IGNORECASE)

@@ -135,7 +135,7 @@ def compare_text(
     """
     alts = split_alternatives(reference) if split_alts else [reference]
     # the guards read the reference, where the answer writes it, as one word (`masking`)
-    masked = mask_reference(answer, alts) if guard else Masked(answer)
+    masked = mask_reference(answer, [reference, *alts]) if guard else Masked(answer)
 
     def named(item: str) -> bool:
         return names_reference(reference, masked.unmask(item))

@@ -227,7 +227,8 @@ def scaled_number(answer: str, alt: str) -> bool:
     found = False
     forms = {number, number.replace(",", "")}  # "900,000,000" is also written "900000000"
     for form in forms:
-        for m in re.finditer(rf"(?<![\w.,]){re.escape(form)}(?![\d]|,\d)", answer):
+        # not inside an exponent ("10^{3}" holds no plain "3")
+        for m in re.finditer(rf"(?<![\w.,^])(?<!\^{{){re.escape(form)}(?![\d]|,\d)", answer):
             if not _SCALED.match(answer, m.end()):
                 return False  # written plainly somewhere
             found = True
