@@ -176,6 +176,14 @@ def numeric_siblings(text: str) -> list[str]:
         return [str(int(text) - 1), str(int(text) + 1)]
     if value == 0:
         return [_number_text(1.0, text), _number_text(-1.0, text)]
+    if "e" in text.lower():
+        # scientific notation: its precision is the mantissa's ("-6e+25" is one significant
+        # digit, so -6.1e25 rounds to it); siblings are written the same way ("-8e+25")
+        mantissa, exponent = re.split(r"[eE]", text, maxsplit=1)
+        m, places = float(mantissa), len(mantissa.split(".")[1]) if "." in mantissa else 0
+        step = max(10.0 ** (math.floor(math.log10(abs(m))) - 1), 2 * 10.0**-places) if m else 1.0
+        out = [f"{m - step:.{places}f}e{exponent}", f"{m + step:.{places}f}e{exponent}"]
+        return [o for o in out if float(o) != value]
     decimals = len(text.split(".")[1]) if "." in text and "e" not in text.lower() else 0
     # the second significant digit, and at least two units of the last written place (one
     # unit can be a rounding difference a tolerance rightly allows: 0.049 for 0.05)

@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from genreason.judging import Item, Judgment, Verifier
-from genreason.verify.assess.attacks import FAMILIES, answer_shape
+from genreason.verify.assess.attacks import FAMILIES, answer_shape, numeric_siblings
 from genreason.verify.assess.families import generate_attacks
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,10 @@ _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 def _neighbours(reference: str) -> list[str]:
     """Two plausible wrong answers next to the reference (numbers +-1, letters, else stock ones)."""
     ref = reference.strip()
+    if _NUMBER.fullmatch(ref) and "e" in ref.lower():
+        low_high = numeric_siblings(ref)  # "-6e+25" +-1 is the same float: step its mantissa
+        if len(low_high) == 2:
+            return low_high
     if _NUMBER.fullmatch(ref):
         decimals = len(ref.split(".")[1]) if "." in ref and "e" not in ref.lower() else 0
         value = float(ref)
