@@ -63,6 +63,10 @@ NOT_TRUE = [
         "It could be 14, 35 or information. I cannot decide between them without more information.",
         "ends-undecided",
     ),
+    ("who wrote the game's story", "hunt", "\\boxed{hunt and Alicia Vikander as Lara Croft}", "role-given-to-another-name"),
+    ("where does patience is a virtue come from", '"Psychomachia"', '\\boxed{"Psychomachia", Todd Bridges}', "title-is-no-place"),
+    ("who took control of korea in 1910 after japan", "Empire of Japan", "\\boxed{Empire}", "head-noun-of-an-of-phrase"),
+    (TRUTHS, "yes, yes, no", "Is Ana, Bo and Cy telling the truth? yes, no or unknown for each.", "list-words-scattered"),
 ]
 
 # (question, reference, response, id): one answer, stated plainly.
@@ -77,6 +81,8 @@ TRUE = [
     ("who played the young john connor", "Michael Edwards/Edward Furlong", "\\boxed{Edwards}", "surname"),
     ("what is the song by panic at the disco", "I Write Sins Not Tragedies", "The song is I Write Sins Not Tragedies.", "title-holding-not"),
     ("what is the verdict", "not guilty", "not guilty", "reference-is-a-denial"),
+    ("who played the nanny", "Emily Blunt", "\\boxed{Emily Blunt as Mary Poppins}", "role-given-to-the-reference"),
+    ("where is the capital of georgia", "Tbilisi", "\\boxed{Tbilisi, Georgia}", "place-qualified"),
 ]
 
 

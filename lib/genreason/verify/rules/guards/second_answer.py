@@ -121,6 +121,8 @@ def _place_qualifier(item: str, named: str, *, after: bool) -> bool:
     named_words = [w for w in re.findall(r"[^\W\d_]+", named) if len(w) > 3]
     if not named_words or not all(w[:1].isupper() for w in named_words):
         return False  # only a place name is qualified by a place ("optic nerve, Jerry Rice" is not)
+    if all(not zipf(w.lower()) for w in named_words):
+        return False  # a place is a word of the lists ("tbilisi" 2.8); "Psychomachia" (0) is a title
     if not after:
         return True  # the more precise place first: "Colby, Wisconsin" for "Wisconsin"
     last = words[-1]
@@ -136,6 +138,19 @@ def _place_qualifier(item: str, named: str, *, after: bool) -> bool:
         and frequency >= PLACE_ZIPF
         and (named_frequency is None or frequency >= named_frequency)
     )
+
+
+def _glossed(top: list[tuple[str, str]], unglossed: str, is_reference: Callable[[str], bool]) -> bool:
+    """Whether a short answer glosses the reference: "X, such as Y", "Y, played by X", or a
+    role given to the reference itself ("Emily Blunt as Mary Poppins"). A role given to another
+    name ("hunt and Alicia Vikander as Lara Croft") glosses that name, a second answer."""
+    for m in _GLOSS.finditer(unglossed):
+        if not m.group(0).strip().lower() == "as":
+            return True
+        holder = next((item for _, item in top if m.group(0) in item and item.split(m.group(0), 1)[0].strip()), None)
+        if holder is None or is_reference(holder.split(m.group(0), 1)[0]):
+            return True
+    return False
 
 
 def _content(text: str) -> set[str]:
@@ -160,7 +175,7 @@ def extra_answer(
         return None  # an enumerated list ("1. X" lines) answers a question asking for several
     top = items_with_separators(text)
     unglossed = _without_reference(text, reference)  # the reference's own words gloss nothing ("as a pH indicator")
-    if len(top) < MANY_ITEMS and (_HEADER.search(text) or _GLOSS.search(unglossed)):
+    if len(top) < MANY_ITEMS and (_HEADER.search(text) or _glossed(top, unglossed, is_reference)):
         # a header ("Causes of the Dust Bowl: X and Y") or a gloss ("X, such as Y", "Y,
         # played by X") makes a short answer prose; in a long list they are items' own words
         # ("American Horror Story: Roanoke"), unless a sentence leads in ("X are: A, B, ...")

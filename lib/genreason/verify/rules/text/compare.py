@@ -240,7 +240,8 @@ def _contained(alt: str, a_tok: list[str], r_tok: list[str], r_content: list[str
         if before & _NEGATORS:
             continue
         return f"reference {alt!r} appears in the answer"
-    window = _window_hit(a_tok, r_content)
+    # a list's items scattered through a text are no list ("no, no, yes" in a restated puzzle)
+    window = _window_hit(a_tok, r_content) if len(split_items(alt)) < 3 else None
     if window is not None:
         return f"all words of {alt!r} appear together in the answer"
     return None

@@ -302,10 +302,12 @@ def judge_part(answer: str, alt: str, question: str) -> Verdict | None:
         all(w.token in q_words for w in dropped)
         and all(r[i].capital for i in kept)
         and not all(is_common_word(r[i].token, GENERIC_ZIPF) for i in kept)
+        and not re.search(rf"(?<!\w){re.escape(kept_text)}\s+of\b", alt, re.IGNORECASE)
     ):
         # "Nile" for "Nile River" asked "Which river ...?": the question supplies the rest. A
         # kept part that is an everyday word ("West" for "West Virginia", asked about the
-        # University of Virginia) may name something else the question's word forms.
+        # University of Virginia) may name something else the question's word forms; so may a
+        # head noun whose "of" phrase told it apart ("Empire" of "Empire of Japan").
         dropped_text = " ".join(w.plain for w in dropped)
         return True, f"{kept_text!r} and the question's own {dropped_text!r} name {alt!r}"
     if kept[-1] == len(r) - 1:
