@@ -67,9 +67,19 @@ NOT_TRUE = [
     ("where does patience is a virtue come from", '"Psychomachia"', '\\boxed{"Psychomachia", Todd Bridges}', "title-is-no-place"),
     ("who took control of korea in 1910 after japan", "Empire of Japan", "\\boxed{Empire}", "head-noun-of-an-of-phrase"),
     (TRUTHS, "yes, yes, no", "Is Ana, Bo and Cy telling the truth? yes, no or unknown for each.", "list-words-scattered"),
+    ("who founded the guinness book", "Sir Hugh Beaver,/Hugh Beaver", "\\boxed{Sir Hugh Beaver, Ptolemy}", "alternative-with-trailing-comma"),
+    ("what rank is a chief petty officer", "E-8s senior chief/E-9s master chief", "\\boxed{E-8s senior chief, E-9s senior chief}", "words-of-two-alternatives-mixed"),
+    ("where did the crown prince go to college", "King Saud University", "\\boxed{King Saud University, George Washington Steele}", "three-word-name-is-no-place"),
+    (
+        "who won the silver medal",
+        "Evgenia Medvedeva",
+        "\\boxed{the defendant breached this duty, Sicily, Ray Charles, 1998, Malware, Luke Bryan, Evgenia Medvedeva, "
+        "Old Trafford, Dido, birch, 2020, Manchuria, Princeton}",
+        "dozen-values-opening-with-a-clause",
+    ),
 ]
 
-# (question, reference, response, id): one answer, stated plainly.
+# (question, reference, response, id): one answer (or the set a question asks for), stated plainly.
 TRUE = [
     ("which marvel film came out in 2016", "Captain America: Civil War", "Captain America: Civil War", "colon-title"),
     ("which marvel film came out in 2016", "Captain America: Civil War", "The answer is Captain America: Civil War.", "colon-title-sentence"),
@@ -83,6 +93,13 @@ TRUE = [
     ("what is the verdict", "not guilty", "not guilty", "reference-is-a-denial"),
     ("who played the nanny", "Emily Blunt", "\\boxed{Emily Blunt as Mary Poppins}", "role-given-to-the-reference"),
     ("where is the capital of georgia", "Tbilisi", "\\boxed{Tbilisi, Georgia}", "place-qualified"),
+    ("what is the capital of australia", "Canberra", "\\boxed{Canberra, Australian Capital Territory}", "place-noun-qualifier"),
+    (
+        "what languages are spoken in india the most",
+        "Bengali/Telugu/Marathi/Hindi/English",
+        "The most spoken languages in India are Hindi, Bengali, Telugu, Marathi, Tamil, Urdu, Gujarati, Kannada, Punjabi, Assamese, Sanskrit, and Odia.",
+        "a-sentence-leading-into-a-dozen-names",
+    ),
 ]
 
 

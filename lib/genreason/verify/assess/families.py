@@ -56,7 +56,9 @@ def _spans(q: str, ref: str, out: GeneratedSet, accepted: Sequence[str] = ()) ->
                     continue
                 answer = " ".join(tokens[start:end]).strip(" ,;:")
                 family = "head_word" if start == n - 1 and end == n else "sub_span"
-                if any(norm(a) != norm(alt) and re.search(rf"(?<!\w){re.escape(norm(a))}(?!\w)", norm(answer)) for a in whole):
+                if any(
+                    norm(a) != norm(alt) and re.search(rf"(?<!\w){re.escape(_bare(a))}(?!\w)", norm(answer)) for a in whole
+                ):
                     out.excluded.append((family, answer, "holds another accepted alternative whole"))
                     continue
                 why = span_wrong_reason(tokens, start, end, q)
@@ -64,6 +66,11 @@ def _spans(q: str, ref: str, out: GeneratedSet, accepted: Sequence[str] = ()) ->
                     out.excluded.append((family, answer, "may be right (not shown wrong by echo/numeral/function/given_name)"))
                 else:
                     out.attacks.append(GeneratedAttack(family, why, answer))
+
+
+def _bare(text: str) -> str:
+    """`norm(text)` without a leading article: "the president" is held by "President"."""
+    return re.sub(r"^(?:the|a|an)\s+", "", norm(text))
 
 
 def _first(ref: str) -> str:

@@ -26,7 +26,7 @@ from genreason.verify.rules.guards.junk import junk_reason
 from genreason.verify.rules.guards.restatement import restates_question
 from genreason.verify.rules.kinds import Reference, parse_reference
 from genreason.verify.rules.text.compare import names_sibling
-from genreason.verify.rules.text.words import tokens
+from genreason.verify.rules.text.words import split_alternatives, tokens
 
 logger = logging.getLogger(__name__)
 
@@ -143,11 +143,12 @@ def _look_alike(tail: str, reference: str) -> bool:
     "kitakyushu, sequel, seventh, ...")."""
     if _TRAILING_PROSE.search(tail):
         return False
-    t, r = tokens(tail), tokens(reference)
-    if len(r) < 4 or not 0.5 * len(r) <= len(t) <= 1.5 * len(r):
-        return False
-    shared = sum(1 for w in set(t) if w in set(r))
-    return shared * 2 >= len(set(r))
+    t = tokens(tail)
+    for alt in split_alternatives(reference):
+        r = tokens(alt)
+        if len(r) >= 4 and 0.5 * len(r) <= len(t) <= 1.5 * len(r) and 2 * len(set(t) & set(r)) >= len(set(r)):
+            return True
+    return False
 
 
 _WORDS_LINE = re.compile(r"[\w'’ -]{1,40}")

@@ -52,12 +52,13 @@ class Masked:
 @functools.lru_cache(maxsize=4096)
 def _pattern(alt: str) -> re.Pattern[str] | None:
     """How an alternative may be written: any case, any spacing, its closing stop optional."""
-    core = alt.strip().rstrip(".!?")
+    alt = alt.strip().rstrip(",;:").strip()  # "Sir Hugh Beaver," ends at the name, not its comma
+    core = alt.rstrip(".!?")
     if len(core) < 4 or not _NEEDS_MASK.search(core) or not _WORD.search(core):
         return None  # a formula ("p - q") is read as a value, which a placeholder word is not
     words = [re.escape(w) for w in core.split()]
     # "Passion. Connected." may end with its own stop; "Evgenia Medvedeva." ends a sentence
-    stop = r"(?:[.!?](?!\w))?" if core != alt.strip() else ""
+    stop = r"(?:[.!?](?!\w))?" if core != alt else ""
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + stop + r"(?!\w)", re.IGNORECASE)
 
 

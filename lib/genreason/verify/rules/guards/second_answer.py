@@ -43,6 +43,15 @@ MAX_SHORT_WORDS = 6
 # A place named after another ("Tulsa, Oklahoma") is a larger one: a state or country, whose
 # name is a frequent word (Zipf: "vermont" 3.8, "oklahoma" 4.3; "casella" 2.2).
 PLACE_ZIPF = 3.5
+# A state or country is named in one or two words ("Georgia", "South Africa"); three are a
+# person's name as often ("George Washington Steele"), unless a place noun ends them
+# ("Australian Capital Territory"), up to four.
+MAX_PLACE_WORDS = 2
+_PLACE_NOUN = re.compile(
+    r"(?:territory|province|state|county|region|district|islands?|republic|kingdom|emirates|prefecture|"
+    r"oblast|canton|department|parish|borough|valley|coast)$",
+    re.IGNORECASE,
+)
 MAX_NAMED_WORDS = 8  # the item naming the reference may be as long as the reference
 _WORD_SLASH = re.compile(r"(?<=[^\W\d_]{2})/(?=[^\W_])|(?<=\d)/(?=[^\W\d_]{2})")  # not "3/4"
 # Words that make an item a clause, not an answer ("Tulsa, which is in Oklahoma").
@@ -53,6 +62,8 @@ _CLAUSE = re.compile(
     r"|\b(?-i:I)\s+(?-i:[a-z])",  # "I think", not the "I" of a title ("I Write Sins Not Tragedies")
     re.IGNORECASE,
 )
+# The verbs and relatives of a sentence leading into a list ("The most spoken languages are").
+_LEAD_CLAUSE = re.compile(r"\b(?:is|are|was|were|has|have|had|which|who|whom|whose|includ\w*|consist\w*|contain\w*)\b", re.IGNORECASE)
 _PREPOSITION = re.compile(r"(?:with|from|in|at|for|of|on|to|into|after|before|during|since|until|about|under|over)\b", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*[.):–-]|[-*•])\s+\S", re.MULTILINE)
 _HEADER = re.compile(r"^[^:]*\w+\s+\w+[^:]*:\s+\S")  # "Causes of the Dust Bowl: ...", not "Acts 1:13"
@@ -116,7 +127,7 @@ def _place_qualifier(item: str, named: str, *, after: bool) -> bool:
     (states and countries are: "georgia" has Zipf 4.5), not a rare name ("Max Casella"), and
     no rarer than the place it qualifies ("Spanish, Pakistan" qualifies nothing)."""
     words = re.findall(r"[^\W\d_]+", item)
-    if not words or len(words) > 4 or not all(w[:1].isupper() for w in words if len(w) > 3) or re.search(r"\d", item):
+    if not words or len(words) > (4 if _PLACE_NOUN.match(words[-1]) else MAX_PLACE_WORDS) or not all(w[:1].isupper() for w in words if len(w) > 3) or re.search(r"\d", item):
         return False  # a place is capitalised words, with no numbers ("April 24, 2018" is none)
     named_words = [w for w in re.findall(r"[^\W\d_]+", named) if len(w) > 3]
     if not named_words or not all(w[:1].isupper() for w in named_words):
@@ -227,7 +238,15 @@ def extra_answer(
     # (a short last item with a clause word is that item's own: "..., when commissioned"; a
     # long one ends a sentence: "..., and Guam do not observe Daylight Saving Time")
     last_own = word_count(items[-1]) <= MAX_ITEM_WORDS and sum(clauses) * 4 <= len(items)
-    many = len(items) >= MANY_ITEMS and not any(clauses[:2]) and (not clauses[-1] or last_own)
+    # a dozen items or more, nearly all short and few with a clause word, are a list wherever
+    # those few stand (a list of other answers opening with "the defendant breached this duty")
+    long_list = (
+        len(items) >= 2 * MANY_ITEMS
+        and not any(_LEAD_CLAUSE.search(it) for it in items[:2])  # "The languages are Hindi, ..."
+        and sum(word_count(it) <= MAX_ITEM_WORDS for it in items) * 4 >= len(items) * 3
+        and sum(clauses) * 4 <= len(items)
+    )
+    many = len(items) >= MANY_ITEMS and (long_list or (not any(clauses[:2]) and (not clauses[-1] or last_own)))
     if any(clauses) and not many and (word_count(text) > MAX_SHORT_WORDS or any(c and hit for c, hit in zip(clauses, hits, strict=True))):
         return None  # a sentence ("Tulsa, which is in Oklahoma"); "pelican, it was opened" is two statements
     long = [(c and many) or not _answer_like(it, hit) for c, it, hit in zip(clauses, items, hits, strict=True)]
@@ -244,9 +263,12 @@ def extra_answer(
     )
     if any(long) and not opens_with_reference and (len(items) < MANY_ITEMS or sum(long) * 4 > len(items)):
         return None  # a stretch of a sentence; a long list may hold a few longer items inside
-    known = set() if whole_list else _content(reference) | _content(question)
-    # a number of its own makes another answer of those words ("6,534 registered hospitals")
-    known_numbers = set(_NUMBER.findall(f"{reference} {question}"))
+    # words of one alternative or of the question qualify it ("Tulsa, Oklahoma"); a number of
+    # its own makes another answer of those words ("6,534 registered hospitals"), and so do
+    # words of two alternatives mixed ("E-9s senior chief" of "E-8s senior chief/E-9s master chief")
+    known = [] if whole_list else [
+        (_content(alt) | _content(question), set(_NUMBER.findall(f"{alt} {question}"))) for alt in split_alternatives(reference)
+    ]
     place_question = bool(_PLACE_QUESTION.search(question or ""))
     extra = []
     for k, (item, hit) in enumerate(zip(items, hits, strict=True)):
@@ -255,8 +277,8 @@ def extra_answer(
         joined_by = seps[1] if k == 0 else seps[k]  # a qualifier before the reference: the comma after it
         if _SUFFIX.fullmatch(item):
             continue  # "David McCallum, Jr."
-        words = _content(item)
-        if words and words <= known and set(_NUMBER.findall(item)) <= known_numbers:
+        words, numbers = _content(item), set(_NUMBER.findall(item))
+        if words and any(words <= own and numbers <= own_numbers for own, own_numbers in known):
             continue  # the reference's or the question's own words ("Tulsa, Oklahoma" for "Tulsa, Oklahoma")
         if place_question and len(items) == 2 and joined_by == "," and _place_qualifier(item, unmask(items[1 - k]), after=k > 0):
             continue  # a place qualified, or qualifying ("Tbilisi, Georgia", "Colby, Wisconsin")
