@@ -117,7 +117,7 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
             answer = spaced.replace(whole, whole.split("/", 1)[0].strip())
     # The guards read the reference, where the answer writes it, as one word: its own marks
     # and length ("Captain America: Civil War", a 20-word list) make no sentence or clause.
-    masked = mask_reference(answer, split_alternatives(ref.text)) if ref.kind == "string" else Masked(answer)
+    masked = mask_reference(answer, [ref.text, *split_alternatives(ref.text)]) if ref.kind == "string" else Masked(answer)
     neg = read_negation(masked.text, short_words=PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
     if masked.written and neg.status != "none":
         neg = replace(neg, text=masked.unmask(neg.text), reason=masked.unmask(neg.reason), denied=neg.denied and masked.unmask(neg.denied))
@@ -143,7 +143,7 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
             return verdict, "negation", neg.reason, {"kind": "inequation"}
         elif neg.status == "corrected":
             answer = neg.text
-            masked = mask_reference(answer, split_alternatives(ref.text)) if ref.kind == "string" else Masked(answer)
+            masked = mask_reference(answer, [ref.text, *split_alternatives(ref.text)]) if ref.kind == "string" else Masked(answer)
 
     def is_reference(item: str) -> bool:
         return _is_reference_item(ref, masked.unmask(item))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Placeholder words: capitalised (the guards read names as capitalised), no English word, no
@@ -31,6 +32,7 @@ MAX_MARK_WORDS = 3
 _OWN_MARKS = re.compile(r"[.,:;!?](?=\s)|/")  # "/": the whole reference, its alternatives joined
 # An alternative is masked when the guards could misread it: two or more words, or marks.
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_IRREGULAR_SPACE = re.compile(r"\s\s|[^\S ]")  # two spaces, a tab or a line break
 _NEEDS_MASK = re.compile(r"\s|[.,:;!?()\[\]\"]")
 
 
@@ -49,36 +51,81 @@ class Masked:
         return _MARK_TOKEN.sub(lambda m: shown.get(MARK_PREFIX + m.group(1), m.group(0)), text)
 
 
-@functools.lru_cache(maxsize=4096)
-def _pattern(alt: str) -> re.Pattern[str] | None:
-    """How an alternative may be written: any case, any spacing, its closing stop optional."""
+@functools.lru_cache(maxsize=8192)
+def _maskable(alt: str) -> tuple[str, str] | None:
+    """(the alternative without a trailing comma, its core without a closing stop), or None
+    when it needs no mask."""
     alt = alt.strip().rstrip(",;:").strip()  # "Sir Hugh Beaver," ends at the name, not its comma
     core = alt.rstrip(".!?")
     if len(core) < 4 or not _NEEDS_MASK.search(core) or not _WORD.search(core):
         return None  # a formula ("p - q") is read as a value, which a placeholder word is not
+    return alt, core
+
+
+@functools.lru_cache(maxsize=4096)
+def _pattern(alt: str, core: str) -> re.Pattern[str]:
+    """How an alternative may be written: any case, any spacing, its closing stop optional."""
     words = [re.escape(w) for w in core.split()]
     # "Passion. Connected." may end with its own stop; "Evgenia Medvedeva." ends a sentence
     stop = r"(?:[.!?](?!\w))?" if core != alt else ""
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + stop + r"(?!\w)", re.IGNORECASE)
 
 
-def mask_reference(answer: str, alternatives: list[str]) -> Masked:
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _occurrences(text: str, low: str, alt: str, core: str) -> list[tuple[int, int]]:
+    """Spans of `core` written in `text` with single spaces, as whole words (and the
+    alternative's own closing stop after it, where it has one): a plain search, no pattern."""
+    needle = " ".join(core.split()).lower()
+    stops = core != alt
+    spans, i = [], low.find(needle)
+    while i >= 0:
+        j = i + len(needle)
+        if stops and j < len(low) and low[j] in ".!?" and (j + 1 == len(low) or not _is_word_char(low[j + 1])):
+            j += 1
+        if (i == 0 or not _is_word_char(low[i - 1])) and (j == len(low) or not _is_word_char(low[j])):
+            spans.append((i, j))
+        i = low.find(needle, max(j, i + 1))
+    return spans
+
+
+def mask_reference(answer: str, alternatives: Sequence[str]) -> Masked:
     """`answer` with every written occurrence of a (multi-word or punctuated) alternative
     replaced by a placeholder word, longest alternative first."""
+    return _mask(answer, tuple(alternatives))
+
+
+@functools.lru_cache(maxsize=2048)
+def _mask(answer: str, alternatives: tuple[str, ...]) -> Masked:
+    # the guards of one comparison and the comparison itself mask the same answer
     if MARK_PREFIX in answer:
         return Masked(answer)  # the answer already holds a placeholder: leave it as written
     text, written = answer, []
     ordered = sorted(dict.fromkeys(a.strip() for a in alternatives), key=len, reverse=True)
+    low = answer.lower()
+    same_length = len(low) == len(answer)  # lower case may lengthen a letter ("İ")
+    plain = same_length and not _IRREGULAR_SPACE.search(answer)
+    squeezed = low if plain else " ".join(low.split())
     for k, alt in enumerate(ordered[: len(_LETTERS)]):
-        pattern = _pattern(alt)
-        if pattern is None:
+        parts = _maskable(alt)
+        if parts is None:
             continue
-        found = pattern.search(text)
-        if found is None:
+        words = parts[1].lower().split()
+        if words[0] not in low or words[-1] not in low:
+            continue  # a cheap test first: most answers do not write most alternatives
+        spans = _occurrences(text, text.lower(), *parts) if same_length else []
+        if not spans and not plain and " ".join(words) in squeezed:
+            # written with other spacing ("Captain  America:\nCivil War"): the pattern reads it
+            spans = [m.span() for m in _pattern(*parts).finditer(text)]
+        if not spans:
             continue
         word = _MARK.format(_LETTERS[k])
-        n = len(found.group(0).split())
-        mark = " ".join([word] * (min(n, MAX_MARK_WORDS) if _OWN_MARKS.search(alt) else n))
-        written.append((word, found.group(0)))
-        text = pattern.sub(mark, text)
+        first = text[spans[0][0] : spans[0][1]]
+        n = len(first.split())
+        mark = " ".join([word] * (min(n, MAX_MARK_WORDS) if _OWN_MARKS.search(parts[0]) else n))
+        written.append((word, first))
+        for a, b in reversed(spans):
+            text = text[:a] + mark + text[b:]
     return Masked(text, tuple(written))

@@ -24,7 +24,7 @@ from genreason.verify.rules.guards.items import items_with_separators, shorten, 
 from genreason.verify.rules.guards.masking import MARK_PREFIX
 from genreason.verify.rules.latex import unwrap_text
 from genreason.verify.rules.text.common_words import zipf
-from genreason.verify.rules.text.words import normalize, split_alternatives, without_inner_stops
+from genreason.verify.rules.text.words import normalize, split_alternatives
 
 # An answer longer than this is prose, whose commas and "and"s describe rather than list.
 MAX_ANSWER_CHARS = 400
@@ -101,7 +101,10 @@ def _without_reference(text: str, reference: str) -> str:
 
 def _split_slashes(item: str, reference: str) -> list[str]:
     """`item` cut at slashes between words, except inside the reference written whole."""
-    keep = [(m.start(), m.end()) for m in re.finditer(re.escape(reference), item)] if "/" in reference else []
+    keep, at = [], item.find(reference) if "/" in reference else -1
+    while at >= 0:
+        keep.append((at, at + len(reference)))
+        at = item.find(reference, at + 1)
     parts, pos = [], 0
     for m in _WORD_SLASH.finditer(item):
         if not any(a <= m.start() < b for a, b in keep):
@@ -181,7 +184,7 @@ def extra_answer(
     `answer` stands in for the reference with a placeholder (`guards.masking`)."""
     if len(answer) > MAX_LIST_CHARS or not re.search(r"[,;&\n/]|\s(?:and|plus)\s", answer, re.IGNORECASE):
         return None
-    text = re.sub(r"\s*\n+\s*", ", ", unwrap_text(without_inner_stops(answer, reference), pad=True).strip())
+    text = re.sub(r"\s*\n+\s*", ", ", unwrap_text(answer, pad=True).strip())
     if _NUMBERED.search(answer) or _SENTENCES.search(text):
         return None  # an enumerated list ("1. X" lines) answers a question asking for several
     top = items_with_separators(text)

@@ -77,7 +77,7 @@ def names_reference(reference: str, item: str) -> bool:
     if n == normalize(reference):
         return True  # the reference written whole, all its alternatives ("A/B")
     for alt in split_alternatives(reference):
-        parts = split_items(alt)
+        parts = _items_of(alt)
         # one alternative ("29 January 2018" of "29 January 2018/February 2018"), or the first
         # part of a qualified one ("Tulsa" of "Tulsa, Oklahoma"); one element of a list
         # ("yes" of "yes, no, yes") names no list
@@ -99,6 +99,31 @@ def names_sibling(reference: str, text: str) -> bool:
         if (sibling is not None and sibling[0] is False) or holds_sibling(text, alt):
             return True
     return False
+
+
+def _namer(reference: str, masked: Masked) -> Callable[[str], bool]:
+    """Whether an item of the masked answer names the reference, read as written."""
+    return lambda item: names_reference(reference, masked.unmask(item))
+
+
+def _beside_reference(
+    reference: str, answer: str, alts: list[str], r_content: list[str], question: str
+) -> tuple[bool | None, str] | None:
+    """The verdict when the answer that holds the reference offers other candidates beside
+    it, lists it with another value or names another answer too; None when it does not. The
+    guards read the reference, where the answer writes it, as one word (`guards.masking`)."""
+    masked = mask_reference(answer, [reference, *alts])
+    named = _namer(reference, masked)
+    several = _offers_several(reference, masked, named, r_content)
+    if several is not None:
+        return several
+    mixed = mixed_items(masked.text, named)
+    if mixed is not None:
+        return mixed.verdict, masked.unmask(mixed.reason)
+    extra = extra_answer(masked.text, named, reference=reference, question=question, unmask=masked.unmask)
+    if extra is not None:
+        return extra.verdict, masked.unmask(extra.reason)
+    return None
 
 
 def _offers_several(
@@ -134,15 +159,10 @@ def compare_text(
     names a sibling ("World War I"). None (undecided): partial overlap or an unsure part.
     """
     alts = split_alternatives(reference) if split_alts else [reference]
-    # the guards read the reference, where the answer writes it, as one word (`masking`)
-    masked = mask_reference(answer, [reference, *alts]) if guard else Masked(answer)
-
-    def named(item: str) -> bool:
-        return names_reference(reference, masked.unmask(item))
-
     if guard and _LETTER_ITEM.search(answer) and not _LETTER_ITEM.search(reference):
         # "disproved, (A)": an option letter is no stopword beside a word answer
-        mixed = mixed_items(masked.text, named)
+        masked = mask_reference(answer, [reference, *alts])
+        mixed = mixed_items(masked.text, _namer(reference, masked))
         if mixed is not None:
             return mixed.verdict, masked.unmask(mixed.reason)
     squashed = _SPACES.sub("", fold(answer))
@@ -202,15 +222,9 @@ def compare_text(
                 parts.append((None, f"puts {inserted!r} inside the name {alt!r}: may name another"))
                 continue
             if guard:
-                several = _offers_several(reference, masked, named, r_content)
-                if several is not None:
-                    return several
-                mixed = mixed_items(masked.text, named)
-                if mixed is not None:
-                    return mixed.verdict, masked.unmask(mixed.reason)
-                extra = extra_answer(masked.text, named, reference=reference, question=question, unmask=masked.unmask)
-                if extra is not None:
-                    return extra.verdict, masked.unmask(extra.reason)
+                beside = _beside_reference(reference, answer, alts, r_content, question)
+                if beside is not None:
+                    return beside
             return True, contained
         part = judge_part(answer, alt, question) if len(a_content) <= len(r_content) else None
         if part is not None:
@@ -227,6 +241,15 @@ def compare_text(
     return None, f"partial overlap ({best_overlap:.0%} of the reference's words)"
 
 
+@functools.lru_cache(maxsize=8192)
+def _items_of(alt: str) -> tuple[str, ...]:
+    return tuple(split_items(alt))
+
+
+def _item_count(alt: str) -> int:
+    return len(_items_of(alt))
+
+
 def _contained(alt: str, a_tok: list[str], r_tok: list[str], r_content: list[str], question: str = "") -> str | None:
     """How the reference alternative `alt` appears inside a longer answer, or None."""
     hits = _find(a_tok, [t for t in r_tok if t not in ARTICLES])
@@ -241,7 +264,7 @@ def _contained(alt: str, a_tok: list[str], r_tok: list[str], r_content: list[str
             continue
         return f"reference {alt!r} appears in the answer"
     # a list's items scattered through a text are no list ("no, no, yes" in a restated puzzle)
-    window = _window_hit(a_tok, r_content) if len(split_items(alt)) < 3 else None
+    window = _window_hit(a_tok, r_content) if _item_count(alt) < 3 else None
     if window is not None:
         return f"all words of {alt!r} appear together in the answer"
     return None

@@ -218,6 +218,13 @@ def extended_by_numeral(answer: str, alt: str) -> bool:
 _NUMERAL_AFTER = re.compile(r"[ \t]+(?:(?:[IVXLCDM]{2,}|[VXLCDM])\b|I\b(?![ \t]+[a-z])|\d+(?=[ \t]+[a-z]))")
 
 
+@functools.lru_cache(maxsize=4096)
+def _written_number(form: str) -> re.Pattern[str]:
+    """The number `form` written on its own: not inside another number or an exponent ("10^{3}"
+    holds no plain "3")."""
+    return re.compile(rf"(?<![\w.,^])(?<!\^{{){re.escape(form)}(?![\d]|,\d)")
+
+
 def scaled_number(answer: str, alt: str) -> bool:
     """Whether the numeric reference `alt` appears in the answer only with a scale or notation
     of its own after it ("16 \\times 10^{3}", "16_000" for "16")."""
@@ -227,8 +234,7 @@ def scaled_number(answer: str, alt: str) -> bool:
     found = False
     forms = {number, number.replace(",", "")}  # "900,000,000" is also written "900000000"
     for form in forms:
-        # not inside an exponent ("10^{3}" holds no plain "3")
-        for m in re.finditer(rf"(?<![\w.,^])(?<!\^{{){re.escape(form)}(?![\d]|,\d)", answer):
+        for m in _written_number(form).finditer(answer):
             if not _SCALED.match(answer, m.end()):
                 return False  # written plainly somewhere
             found = True

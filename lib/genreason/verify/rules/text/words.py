@@ -109,30 +109,3 @@ def may_hold(sentence: str, words: set[str]) -> bool:
     low = sentence.lower()
     # stems of "-ies" words end in "y"; digits may stand for number words ("seven" -> 7)
     return all(w in low or not w.isascii() or w.endswith("y") or w[:1].isdigit() for w in words)
-
-
-# Punctuation inside a name that would read as a sentence end or a list separator
-# ("Portugal. The Man.", "Captain America: Civil War", "2:44 p.m. EDT", "January 1, 2016").
-_INNER_MARK = re.compile(r"[.!?:;,]+(?=\s)|[.!?]+$")
-
-
-@functools.lru_cache(maxsize=4096)
-def _written_as(alt: str) -> re.Pattern[str] | None:
-    """How an alternative with inner punctuation may be written in an answer: any case, any
-    spacing, its closing stop optional (extraction drops it)."""
-    core = alt.strip().rstrip(".!?")
-    if not _INNER_MARK.search(core + " ") or not core:
-        return None
-    words = [re.escape(w) for w in core.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"[.!?]*(?!\w)", re.IGNORECASE)
-
-
-def without_inner_stops(answer: str, reference: str) -> str:
-    """`answer` with the punctuation inside the reference's alternatives removed where it writes
-    them ("Portugal. The Man." -> "Portugal The Man", "Captain America: Civil War" ->
-    "Captain America Civil War"), so a name ends no sentence and splits into no list."""
-    for alt in split_alternatives(reference):
-        pattern = _written_as(alt)
-        if pattern is not None and pattern.search(answer):
-            answer = pattern.sub(lambda m: " ".join(_INNER_MARK.sub(" ", m.group(0)).split()), answer)
-    return answer
