@@ -166,3 +166,25 @@ def test_probe_command_json_and_errors(capsys):
     assert main(["probe", "--judge", "model", "--in", str(gsm8k)]) == 2
     assert "needs --model" in capsys.readouterr().err
     assert main(["probe", "--in", str(gsm8k), "--attacks", "flattery"]) == 2
+
+
+def test_probe_reads_a_file_of_another_layout_with_map(tmp_path, capsys):
+    from genreason.cli.main import main
+
+    src = tmp_path / "mine.jsonl"
+    rows = [
+        {"qid": "a1", "problem": "Which ocean is the largest?", "final": "Pacific Ocean", "type": "String"},
+        {"qid": "a2", "problem": "How many legs does a spider have?", "final": "8", "type": "Integer"},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert main(["probe", "--in", str(src), "--attacks", "or_list", "--renderings", "boxed", "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot tell the format" in err and "--map question=COLUMN,answer=COLUMN" in err
+    mapping = "question=problem,answer=final,id=qid,answer_type=type"
+    assert main(["probe", "--in", str(src), "--map", mapping, "--attacks", "or_list", "--renderings", "boxed", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["questions"] == 2 and data["cases"] == 2 and data["false_positives"] == 0
+    assert main(["probe", "--in", str(src), "--map", "question=problem"]) == 2
+    assert "answer=<column>" in capsys.readouterr().err
+    assert main(["probe", "--db", str(tmp_path / "none.duckdb"), "--map", mapping]) == 2
+    assert "--in file" in capsys.readouterr().err

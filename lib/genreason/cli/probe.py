@@ -32,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--in", dest="input", metavar="QUESTIONS",
                         help="questions file in any format `genreason ingest` reads (JSONL, Parquet, ...)")
     source.add_argument("--db", help="take the questions from this database")
+    parser.add_argument("--map", dest="mapping", metavar="FIELD=COLUMN,...",
+                        help="--in of another layout: which columns hold question, answer (and id, answer_type, options), as for ingest")
     parser.add_argument("--limit", type=bounded_int(1, MAX_COUNT), default=50, metavar="N", help="questions to probe (default 50)")
     parser.add_argument("--attacks", help="comma-separated attacks and generated families (default: all)")
     parser.add_argument("--renderings", help="comma-separated renderings: boxed, answer_line, bare (default: all)")
@@ -71,16 +73,21 @@ def render_text(report: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from genreason.ingest.formats import generic_format, parse_mapping
     from genreason.ingest.offline import read_question_rows
     from genreason.verify.assess.probe import questions_from_rows, questions_from_store, run_probe
 
+    if args.mapping and not args.input:
+        print("error: --map describes the columns of an --in file", file=sys.stderr)
+        return 2
     if args.input:
         path = Path(args.input)
         if not path.exists():
             print(f"error: no such file {path}", file=sys.stderr)
             return 2
         try:
-            questions = questions_from_rows(read_question_rows(path, limit=args.limit))
+            fmt = generic_format(parse_mapping(args.mapping)) if args.mapping else None
+            questions = questions_from_rows(read_question_rows(path, limit=args.limit, fmt=fmt))
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -41,10 +41,10 @@ class LabelledRow:
     record: dict[str, Any] = field(default_factory=dict)  # the source record's other fields
 
 
-def _mapped(path: Path) -> Iterable[tuple[Format, dict[str, Any], Any]]:
-    """(format, record, mapped) for each usable record of `path`; unusable rows are skipped
-    (ingest would quarantine them) and counted in the log."""
-    fmt: Format | None = None
+def _mapped(path: Path, fmt: Format | None = None) -> Iterable[tuple[Format, dict[str, Any], Any]]:
+    """(format, record, mapped) for each usable record of `path` (`fmt`, else detected from
+    its first record); unusable rows are skipped (ingest would quarantine them) and counted
+    in the log."""
     skipped = 0
     for _line, record, _raw in read_records(path):
         if not isinstance(record, dict):
@@ -55,7 +55,8 @@ def _mapped(path: Path) -> Iterable[tuple[Format, dict[str, Any], Any]]:
             if fmt is None:
                 raise ValueError(
                     f"{path}: cannot tell the format from its fields {sorted(record)}; "
-                    f"known formats: {', '.join(FORMATS)}"
+                    f"known formats: {', '.join(FORMATS)}; for another layout name its columns "
+                    "with --map question=COLUMN,answer=COLUMN[,id=...,answer_type=...]"
                 )
         try:
             yield fmt, record, fmt.mapper(record)
@@ -65,11 +66,12 @@ def _mapped(path: Path) -> Iterable[tuple[Format, dict[str, Any], Any]]:
         log.info("%s: %d rows skipped (ingest would quarantine them)", path, skipped)
 
 
-def read_question_rows(path: Path, *, limit: int | None = None) -> list[dict[str, Any]]:
+def read_question_rows(path: Path, *, limit: int | None = None, fmt: Format | None = None) -> list[dict[str, Any]]:
     """The distinct questions of any file `genreason ingest` reads, as store question rows
-    (a question repeated across label rows is taken once), in file order."""
+    (a question repeated across label rows is taken once), in file order. `fmt`: the format
+    to read it with (`generic_format(mapping)` for `--map`); detected when None."""
     rows: dict[str, dict[str, Any]] = {}
-    for fmt, _record, mapped in _mapped(Path(path)):
+    for fmt, _record, mapped in _mapped(Path(path), fmt):
         for q in mapped.questions:
             try:
                 row = normalize_question(q, fmt.name, MAX_CHARS)
