@@ -71,10 +71,10 @@ def read_question_rows(path: Path, *, limit: int | None = None, fmt: Format | No
     (a question repeated across label rows is taken once), in file order. `fmt`: the format
     to read it with (`generic_format(mapping)` for `--map`); detected when None."""
     rows: dict[str, dict[str, Any]] = {}
-    for fmt, _record, mapped in _mapped(Path(path), fmt):
+    for fmt_read, _record, mapped in _mapped(Path(path), fmt):
         for q in mapped.questions:
             try:
-                row = normalize_question(q, fmt.name, MAX_CHARS)
+                row = normalize_question(q, fmt_read.name, MAX_CHARS)
             except RowError:
                 continue
             rows.setdefault(row["id"], row)
