@@ -42,7 +42,10 @@ CASES = [
     ("q", "25 °C", "Float", None, "\\boxed{298.15 K}", True, "units-temperature-offset"),
     ("q", "9.8 m/s^2", "Float", None, "\\boxed{9.8 \\, \\mathrm{m\\,s^{-2}}}", True, "units-latex-negative-exponent"),
     ("q", "3.0 \\times 10^8 m/s", "Float", None, "\\boxed{300000 km/s}", True, "units-scientific-and-prefix"),
-    ("q", "12 N", "Float", None, "\\boxed{12}", True, "units-omitted"),
+    # a bare number is right when the question says the unit, a guess when it does not
+    ("What is the net force, in newtons?", "12 N", "Float", None, "\\boxed{12}", True, "units-omitted-question-names-them"),
+    ("What is the net force (in N)?", "12 N", "Float", None, "\\boxed{12}", True, "units-omitted-question-names-symbol"),
+    ("What is the net force?", "12 N", "Float", None, "\\boxed{12}", False, "units-omitted-question-silent"),
     # expressions
     ("q", "x^2+2x+1", "Expression", None, "\\boxed{(x+1)^2}", True, "expression-factored"),
     ("q", "(x+y)^{30}", "Expression", None, "\\boxed{(x+y)^{30} + 1}", False, "expression-huge-values-exact"),

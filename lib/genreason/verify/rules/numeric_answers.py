@@ -214,6 +214,9 @@ def last_sentences(text: str) -> str:
     return text.strip()[-600:]
 
 
+_NUMBER_PART = re.compile(r"^[\s$]*[-+]?\d[\d,]*(?:\.\d+)?(?:\s*(?:\\times|×)\s*10\^\{?-?\d+\}?)?")
+
+
 def _quantity_after(text: str, num: Number) -> Any:
     """The quantity that starts at the last occurrence of `num` in `text` ("19.6 newtons acting")."""
     at = text.rfind(num.text)
@@ -227,6 +230,19 @@ def _quantity_after(text: str, num: Number) -> Any:
             if q is not None:
                 return q
     return None
+
+
+def _question_names_unit(ref: Reference) -> bool:
+    """Whether the question says the unit the answer is in ("in joules", "(in J)"), so that a
+    bare number answers it: the reference's unit as written, or a word of its name."""
+    question = ref.question or ""
+    written = _NUMBER_PART.sub("", ref.text).strip(" \xa0{}\\$")
+    names = {written, *(w for w in ref.quantity.units.replace("_", " ").split() if len(w) > 2)} if ref.quantity else {written}
+    for name in filter(None, names):
+        flags = re.IGNORECASE if len(name) > 2 else 0  # "J" and "m" are case-sensitive symbols
+        if re.search(rf"(?<![\w^]){re.escape(name)}s?(?!\w)", question, flags):
+            return True
+    return False
 
 
 def compare_quantities(ref: Reference, answer: str, *, prose: bool = False) -> Outcome:
@@ -244,17 +260,23 @@ def compare_quantities(ref: Reference, answer: str, *, prose: bool = False) -> O
             if pnum is None:
                 return None, "units", how, {"kind": "unparsed"}
             ok, why = numbers_match(rq.number, pnum)
+            if ok and not _question_names_unit(ref):
+                return None, "units", f"{why} ({how}), but no unit is read and the question names none", pnum.describe()
             return ok, "units", why + f" ({how}; no unit read)", pnum.describe()
     if pq is None:
         pnum, how = answer_number(answer)
         if pnum is None:
             return None, "units", how, {"kind": "unparsed"}
         ok, why = numbers_match(rq.number, pnum)
+        radians = False
         if not ok and rq.units == "degree" and re.search(r"\\pi|π|rad", answer):
             deg = Number(pnum.value * Fraction(180) / Fraction(3.141592653589793), answer, None, None)
             ok, why = numbers_match(rq.number, deg)
-            why += " (radians converted to degrees)"
+            why, radians = why + " (radians converted to degrees)", True
         detail = pnum.describe() | {"read_as": how}
+        if ok and not radians and not _question_names_unit(ref):
+            # "1" for "1 J": right in joules, wrong in kJ; a reward must not pay on that guess
+            return None, "units", f"{why}, but no unit is given and the question names none (reference in {rq.units})", detail
         return ok, "units", why + f" (no unit given; reference in {rq.units})", detail
     detail = pq.describe()
     if not same_dimension(rq, pq):

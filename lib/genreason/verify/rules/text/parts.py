@@ -64,6 +64,8 @@ _JUNIOR = {"jr", "sr", "junior", "senior"}
 _NEGATOR = re.compile(r"\b(?:not|no|never|nor|neither|isn't|wasn't|incorrect|wrong)\b", re.IGNORECASE)
 # A number written with a scale or in another notation right after it ("16 \times 10^{3}",
 # "16_000", "212.0e5", "16^2"): not the reference's number.
+# A number alone, or the number of a quantity before its unit ("100 °C", "5 km").
+_LEADING_NUMBER = re.compile(r"([-+]?\d[\d,]*(?:\.\d+)?)(?:[\s\xa0]*[^\W\d_][^\s]{0,7}|[\s\xa0]*°\s?[A-Za-z]?)?$")
 _SCALED = re.compile(r"\s*(?:\\times|×|\*|x|\\cdot|·)\s*10\s*\^|_\d|[eE][-+]?\d|\s*\^|\s*(?:thousand|million|billion|trillion)\b", re.IGNORECASE)
 # A surname below this Zipf value (about 10 per million words) with its given name is taken to
 # name one person ("hawes" 2.8, "edison" 3.6); frequent surnames are shared by many notable
@@ -227,10 +229,13 @@ def _written_number(form: str) -> re.Pattern[str]:
 
 def scaled_number(answer: str, alt: str) -> bool:
     """Whether the numeric reference `alt` appears in the answer only with a scale or notation
-    of its own after it ("16 \\times 10^{3}", "16_000" for "16")."""
+    of its own after it ("16 \\times 10^{3}", "16_000" for "16"); a quantity's number counts
+    ("100 \\times 10^{3} °C" for "100 °C")."""
     number = re.sub(r"^[$€£¥]\s*", "", alt.strip())  # "$174,000" is written "174000" too
-    if not re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", number):
+    quantity = _LEADING_NUMBER.match(number)
+    if quantity is None:
         return False
+    number = quantity.group(1)
     found = False
     forms = {number, number.replace(",", "")}  # "900,000,000" is also written "900000000"
     for form in forms:
