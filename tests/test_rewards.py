@@ -85,7 +85,8 @@ def test_rule_judge_cases_give_exact_values() -> None:
 
 
 def test_an_accepted_answer_longer_than_the_reference_loses_005_per_token_up_to_10() -> None:
-    got = rule_reward()(["q"] * 2, ["\\boxed{x = 42}", "\\boxed{42}"], reference=["42", "42 m"])
+    # (a bare 42 answers "42 m" where the question names the unit)
+    got = rule_reward()(["q", "How far is it, in m?"], ["\\boxed{x = 42}", "\\boxed{42}"], reference=["42", "42 m"])
     assert got == [pytest.approx(0.9), pytest.approx(0.95)]  # 3 words vs 1; 1 vs 2
     padded = "42 " + "and also more words " * 5  # 21 words vs 1: the penalty stops at 10
     reward = VerifiedReward(ModelVerifier(backend=DecisionBackend(yes={padded.strip()})),

@@ -14,6 +14,7 @@ from genreason.judging import Item
 from genreason.verify.rules.guards.masking import mask_reference
 from genreason.verify.rules.verifier import judge_items
 
+LONG_TITLE = "The Curious Case of Benjamin Button Story Of A Long Life Told"
 WORDS = "article, axe, floor, hardware, law, map, recommendation, root, sheep, washer"
 TRUTHS = "Is Ana, Bo and Cy telling the truth? Answer with yes, no or unknown for each, e.g. <yes, no, yes>."
 
@@ -77,6 +78,18 @@ NOT_TRUE = [
         "Old Trafford, Dido, birch, 2020, Manchuria, Princeton}",
         "dozen-values-opening-with-a-clause",
     ),
+    # from the review of the masking change
+    ("where is the louvre", "Paris, France", "Paris, France, London", "qualified-place-then-another"),
+    ("where is the gathering place", "Tulsa, Oklahoma", "Tulsa, Oklahoma, Dallas", "qualified-place-then-another-city"),
+    ("which film won", LONG_TITLE, f"{LONG_TITLE} or Fight Club", "long-title-or-another"),
+    ("which film won", LONG_TITLE, f"either {LONG_TITLE} or Fight Club", "long-title-either-or"),
+    ("which novel did he write", "War and Peace", "War and Peace. Anna Karenina.", "two-one-phrase-sentences"),
+    ("which novel did he write", "War and Peace", "War and Peace vs Anna Karenina", "versus"),
+    ("which novel did he write", "War and Peace", "War and Peace & Anna Karenina", "ampersand"),
+    ("when was it released", "29 January 2018/February 2018", "one of 29 January 2018, March 2018", "date-keeps-its-value-shape"),
+    ("where is the gathering place", "Tulsa, Oklahoma", "Tulsa, Oklahoma is wrong; Dallas", "short-correction-answers-alone"),
+    ("A current flows in the wire. What is the current?", "2 A", "2", "article-a-is-no-ampere"),
+    ("What is the period of the second pendulum?", "3 s", "3", "ordinal-second-is-no-unit"),
 ]
 
 # (question, reference, response, id): one answer (or the set a question asks for), stated plainly.
@@ -94,6 +107,10 @@ TRUE = [
     ("who played the nanny", "Emily Blunt", "\\boxed{Emily Blunt as Mary Poppins}", "role-given-to-the-reference"),
     ("where is the capital of georgia", "Tbilisi", "\\boxed{Tbilisi, Georgia}", "place-qualified"),
     ("what is the capital of australia", "Canberra", "\\boxed{Canberra, Australian Capital Territory}", "place-noun-qualifier"),
+    ("how many people live there", "1 Million", "It has roughly 1 million residents", "reference-with-its-own-scale"),
+    ("who was the first vice president to become president", "Sarvepalli Radhakrishnan", "Dr. Sarvepalli Radhakrishnan.", "title-abbreviation"),
+    ("what is the current in amperes", "2 A", "2", "unit-named-by-the-question"),
+    ("solve for x", "5", "We cannot determine x directly, so using y = 2 we get x = 5.", "cannot-then-a-value"),
     (
         "what languages are spoken in india the most",
         "Bengali/Telugu/Marathi/Hindi/English",
@@ -135,3 +152,10 @@ def test_another_options_exact_text_below_the_letter_is_not_true():
     assert judge_items([Item("Which condition holds?", "D", below, options=options)])[0].verdict is not True
     again = "Final Answer: D\n\n\n\n\nnum1 < num2 && num1 < num3"
     assert judge_items([Item("Which condition holds?", "D", again, options=options)])[0].verdict is True
+
+
+def test_no_placeholder_reaches_a_judgment():
+    cases = [*NOT_TRUE, *TRUE, ("which film won", "The Curious Case of Benjamin Button", "The Curious Case of Benjamin Button, Fight Club", "cut")]
+    judged = judge_items([Item(q, ref, resp) for q, ref, resp, _ in cases])
+    for j in judged:
+        assert "Zqxj" not in j.reason and "Zqxj" not in (j.extracted or ""), j.reason

@@ -55,8 +55,8 @@ def _mapped(path: Path, fmt: Format | None = None) -> Iterable[tuple[Format, dic
             if fmt is None:
                 raise ValueError(
                     f"{path}: cannot tell the format from its fields {sorted(record)}; "
-                    f"known formats: {', '.join(FORMATS)}; for another layout name its columns "
-                    "with --map question=COLUMN,answer=COLUMN[,id=...,answer_type=...]"
+                    f"known formats: {', '.join(FORMATS)}; for another layout, name its columns "
+                    "(the CLI's --map question=COLUMN,answer=COLUMN[,id=...,answer_type=...])"
                 )
         try:
             yield fmt, record, fmt.mapper(record)

@@ -89,7 +89,8 @@ _FINAL_ANSWER = re.compile(
 )
 _ANSWER_IS = re.compile(
     # not an instruction copied from the prompt ("Your answer should be a list of ...")
-    r"(?<!\byour\s)\b(?:the\s+)?(?:final\s+|correct\s+|best\s+)?answer\s+(?:is|would\s+be|will\s+be|should\s+be)\s*[:：]?[ \t]*(?P<ans>[^\n]*?)(?=\banswer\s+(?:is|would\s+be|will\s+be|should\s+be)\b|$)",
+    r"(?<!\byour\s)(?<!\byour\sfinal\s)(?<!\byour\scorrect\s)(?<!\byour\sbest\s)"
+    r"\b(?:the\s+)?(?:final\s+|correct\s+|best\s+)?answer\s+(?:is|would\s+be|will\s+be|should\s+be)\s*[:：]?[ \t]*(?P<ans>[^\n]*?)(?=\banswer\s+(?:is|would\s+be|will\s+be|should\s+be)\b|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _ANSWER_LINE = re.compile(

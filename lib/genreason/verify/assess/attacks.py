@@ -172,6 +172,8 @@ def numeric_siblings(text: str) -> list[str]:
     written place if that is more (3.14 -> 3.04, 3.24; 0.05 -> 0.03, 0.07): wrong by more than
     any rounding a tolerance allows. A sibling written the same as the reference is left out."""
     value = float(text)
+    if not math.isfinite(value):
+        return []  # "1e400" overflows: no neighbour to write
     if _INT.match(text):
         return [str(int(text) - 1), str(int(text) + 1)]
     if value == 0:

@@ -18,12 +18,13 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from genreason.verify.rules.choice import compare_choice
-from genreason.verify.rules.guards.hedges import offers_several, second_candidate
+from genreason.verify.rules.guards.hedges import Several, offers_several, second_candidate
 from genreason.verify.rules.guards.masking import MARK_PREFIX, Masked, mask_reference
 from genreason.verify.rules.guards.negation import (
     INEQUATION,
     PROSE_SHORT_ANSWER_WORDS,
     SHORT_ANSWER_WORDS,
+    Negation,
     read_negation,
 )
 from genreason.verify.rules.kinds import (
@@ -115,15 +116,12 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
         whole, spaced = " ".join(ref.text.split()), " ".join(answer.split())
         if whole in spaced:
             answer = spaced.replace(whole, whole.split("/", 1)[0].strip())
-    # The guards read the reference, where the answer writes it, as one word: its own marks
-    # and length ("Captain America: Civil War", a 20-word list) make no sentence or clause.
-    masked = mask_reference(answer, [ref.text, *split_alternatives(ref.text)]) if ref.kind == "string" else Masked(answer)
-    neg = read_negation(masked.text, short_words=PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
-    if masked.written and neg.status != "none":
-        neg = replace(neg, text=masked.unmask(neg.text), reason=masked.unmask(neg.reason), denied=neg.denied and masked.unmask(neg.denied))
-    # A reference that holds the negating words itself ("not guilty") is compared as it stands;
-    # where it is masked, the words found negating lie outside it ("not I Write Sins Not ...").
-    if neg.status != "none" and (masked.written or not _cue_in_reference(neg.cue, ref.text)):
+    # The guards read a string reference, where the answer writes it, masked
+    # (`guards.masking`): "Captain America: Civil War" or a 20-word list then makes no
+    # sentence or clause of its own.
+    readings = _readings(ref, answer)
+    neg = _negation(ref, readings, PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
+    if neg is not None:
         if ref.kind == "boolean":
             # "not true" is False, "Yes is wrong" is No: a negated yes/no inverts it.
             if neg.status == "negated":
@@ -133,7 +131,7 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
                 ok = (not value) == ref.boolean
                 return ok, "boolean", f"{neg.reason}: answer {not value}, reference {ref.boolean}", {"kind": "boolean", "value": not value}
             if neg.status == "corrected":
-                answer = neg.text
+                return Corrected(neg.text)
         elif neg.status == "negated":
             return False, "negation", neg.reason, {"kind": "negated"}
         elif neg.status == "bound":
@@ -143,22 +141,57 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
             return verdict, "negation", neg.reason, {"kind": "inequation"}
         elif neg.status == "corrected":
             answer = neg.text
-            masked = mask_reference(answer, [ref.text, *split_alternatives(ref.text)]) if ref.kind == "string" else Masked(answer)
+            readings = _readings(ref, answer)
+    for reading in readings:
+        several = _several(ref, reading)
+        if several is not None:
+            items = [reading.unmask(item) for item in several.items[:20]]
+            return several.verdict, "hedge", reading.unmask(several.reason), {"kind": "several", "items": items}
+    return Corrected(answer) if neg is not None else answer
+
+
+class Corrected(str):
+    """The affirmed part of a corrected answer ("not 18 but 20" -> "20"): what is judged, and
+    all that is; the response around it holds the denied value."""
+
+
+def _readings(ref: Reference, answer: str) -> list[Masked]:
+    """How the guards read the answer: with a string reference masked where it writes one,
+    else as written."""
+    if ref.kind == "string":
+        return [mask_reference(answer, [ref.text, *split_alternatives(ref.text)])]
+    return [Masked(answer)]
+
+
+def _negation(ref: Reference, readings: list[Masked], short_words: int) -> Negation | None:
+    """The first reading's negation that governs the answer, its texts as written, or None. A
+    reference holding the negating words itself ("not guilty") is compared as it stands; in a
+    masked reading the words found lie outside it ("It is not I Write Sins Not Tragedies")."""
+    for reading in readings:
+        neg = read_negation(reading.text, short_words=short_words)
+        if neg.status == "none" or (not reading.written and _cue_in_reference(neg.cue, ref.text)):
+            continue
+        if reading.written:
+            denied = neg.denied and reading.unmask(neg.denied)
+            neg = replace(neg, text=reading.unmask(neg.text), reason=reading.unmask(neg.reason), denied=denied)
+        return neg
+    return None
+
+
+def _several(ref: Reference, reading: Masked) -> Several | None:
+    """The reference offered among other candidates in one reading of the answer."""
 
     def is_reference(item: str) -> bool:
-        return _is_reference_item(ref, masked.unmask(item))
+        return _is_reference_item(ref, reading.unmask(item))
 
     mentions = _mention_test(ref)
-    if mentions is not None and masked.written:
+    if mentions is not None and reading.written:
         test = mentions
         mentions = lambda sentence: MARK_PREFIX in sentence or test(sentence)  # noqa: E731
-    several = offers_several(masked.text, is_reference, only_with=mentions)
-    if several is None and len(masked.text) <= 2000:
-        several = second_candidate(masked.text, is_reference)
-    if several is not None:
-        items = [masked.unmask(item) for item in several.items[:20]]
-        return several.verdict, "hedge", masked.unmask(several.reason), {"kind": "several", "items": items}
-    return answer
+    several = offers_several(reading.text, is_reference, only_with=mentions)
+    if several is None and len(reading.text) <= 2000:
+        several = second_candidate(reading.text, is_reference)
+    return several
 
 
 def _mention_test(ref: Reference) -> Callable[[str], bool] | None:
@@ -193,7 +226,11 @@ def compare_answer(ref: Reference, answer: str, context: str | None = None) -> O
     guarded = guard_answer(ref, answer, prose=context is not None)
     if not isinstance(guarded, str):
         return guarded
-    answer = guarded
+    if isinstance(guarded, Corrected) and context is not None and len(context.split()) <= SHORT_ANSWER_WORDS:
+        # a short response that corrects itself ("Tulsa is wrong; Dallas"): the correction is
+        # the answer, and the rest of the response the value it denies
+        context = None
+    answer = str(guarded)
     outcome = _dispatch_typed(ref, answer, context)
     distinctive = re.search(r"[A-Za-z]{3,}|\d{3,}", ref.text)  # not "x" or "3": those are everywhere
     structured = ref.kind in ("string", "choice", "boolean", "matrix", "list", "expression")

@@ -65,9 +65,10 @@ def _judge(ref: Reference, item: Item) -> tuple[bool | None, str, str, str | Non
     if junk:
         return False, "junk", junk, answer, detail
     context = None
-    if ex.method == "last_line" and _UNDECIDED.search(answer):
-        # no marker, and the response ends saying it cannot choose: it commits to no answer,
-        # whatever words its last line holds ("... without more information")
+    undecided = _UNDECIDED.search(answer) if ex.method == "last_line" else None
+    if undecided is not None and not re.search(r"\d", answer[undecided.end() :]):
+        # no marker, and the response ends saying it cannot choose (no value after that): it
+        # commits to no answer, whatever words its last line holds ("... without more information")
         return None, "no_answer", "the response ends without committing to an answer", answer, detail
     if ex.method == "last_line":
         # No marker: the whole (tail of the) response is the answer; a buried string answer

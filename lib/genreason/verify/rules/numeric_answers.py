@@ -240,7 +240,10 @@ def _question_names_unit(ref: Reference) -> bool:
     names = {written, *(w for w in ref.quantity.units.replace("_", " ").split() if len(w) > 2)} if ref.quantity else {written}
     for name in filter(None, names):
         flags = re.IGNORECASE if len(name) > 2 else 0  # "J" and "m" are case-sensitive symbols
-        if re.search(rf"(?<![\w^]){re.escape(name)}s?(?!\w)", question, flags):
+        unit = rf"{re.escape(name)}s?(?![\w'’.])"
+        # said as a unit: "in joules", "in degrees Celsius", "(in J)", "[m]", "how many seconds";
+        # not "A current flows", "the second ball", "I'm"
+        if re.search(rf"(?:\b(?:in|per|many)\s+(?:(?!the\b)\w+\s+)?|[(\[]\s*){unit}|(?<![\w'’]){unit}\s*[)\]]", question, flags):
             return True
     return False
 

@@ -1,4 +1,4 @@
-"""The reference, where an answer writes it, stood in for by one word while the guards read.
+"""The reference, where an answer writes it, stood in for by placeholder words while the guards read.
 
 Stage: verify (used by `genreason.verify.rules.dispatch.guard_answer` and
 `genreason.verify.rules.text.compare`). The guards read an answer's form: its sentences, its
@@ -6,8 +6,9 @@ listed items and their length, a short answer that denies. A reference with punc
 many words of its own breaks that reading: "Captain America: Civil War" looks like a header,
 "Passion. Connected." like two sentences, and a 20-word list like a clause, so "0 or <the
 reference> or none of the above" was read as no list at all. Masking each written
-alternative with a placeholder word makes the reference one short item whatever it holds;
-`Masked.unmask` gives the guards' items back as written for naming them.
+alternative with placeholder words (as many as it has words, up to a bound) makes the
+reference one item whatever it holds; `Masked.unmask` gives the guards' items and reasons
+back as written.
 """
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Placeholder words: capitalised (the guards read names as capitalised), no English word, no
-# digits (the tokeniser splits those off), one per alternative.
+# Placeholder words: capitalised (the guards read names as capitalised), no English word, one
+# letter per alternative; an alternative holding digits keeps one ("Zqxj9a"), so the guards
+# still read it as a value ("29 January 2018, March 2018" is two values).
 MARK_PREFIX = "Zqxj"
-_MARK = MARK_PREFIX + "{}"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_MARK_TOKEN = re.compile(r"Zqxj([a-z])(?: Zqxj\1)*")
+_MARK_TOKEN = re.compile(MARK_PREFIX + r"(9?[a-z])(?: " + MARK_PREFIX + r"\1)*")
+_TRUNCATED_MARK = re.compile(r"\s*\bZ(?:q(?:x(?:j9?[a-z]?)?)?)?(?=\.\.\.|…)")  # cut by a shortened reason
 # A placeholder has as many words as the alternative: the guards' length bounds were set on
 # answers as written ("Reese Witherspoon starred in ...", "an organization that pools campaign
-# contributions" are sentences, not items). An alternative with marks of its own (a 20-word
-# list, "Captain America: Civil War") was cut by those marks, never read whole: it counts as
-# one short item of at most this many words.
+# contributions" are sentences, not items), up to the longest item a list holds. An
+# alternative with marks of its own (a 20-word list, "Captain America: Civil War") was cut by
+# those marks, never read whole: it counts as one short item of at most MAX_MARK_WORDS.
 MAX_MARK_WORDS = 3
+MAX_PLAIN_MARK_WORDS = 6  # hedges.MAX_ITEM_WORDS: a 12-word title in "R or Fight Club" is an item
 _OWN_MARKS = re.compile(r"[.,:;!?](?=\s)|/")  # "/": the whole reference, its alternatives joined
 # An alternative is masked when the guards could misread it: two or more words, or marks.
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -48,7 +51,8 @@ class Masked:
         if not self.written or MARK_PREFIX not in text:
             return text
         shown = dict(self.written)
-        return _MARK_TOKEN.sub(lambda m: shown.get(MARK_PREFIX + m.group(1), m.group(0)), text)
+        text = _MARK_TOKEN.sub(lambda m: shown.get(MARK_PREFIX + m.group(1), m.group(0)), text)
+        return _TRUNCATED_MARK.sub("", text) if MARK_PREFIX[0] in text else text
 
 
 @functools.lru_cache(maxsize=8192)
@@ -93,7 +97,7 @@ def _occurrences(text: str, low: str, alt: str, core: str) -> list[tuple[int, in
 
 def mask_reference(answer: str, alternatives: Sequence[str]) -> Masked:
     """`answer` with every written occurrence of a (multi-word or punctuated) alternative
-    replaced by a placeholder word, longest alternative first."""
+    replaced by its placeholder words, longest alternative first."""
     return _mask(answer, tuple(alternatives))
 
 
@@ -121,10 +125,10 @@ def _mask(answer: str, alternatives: tuple[str, ...]) -> Masked:
             spans = [m.span() for m in _pattern(*parts).finditer(text)]
         if not spans:
             continue
-        word = _MARK.format(_LETTERS[k])
+        word = MARK_PREFIX + ("9" if any(c.isdigit() for c in parts[0]) else "") + _LETTERS[k]
         first = text[spans[0][0] : spans[0][1]]
         n = len(first.split())
-        mark = " ".join([word] * (min(n, MAX_MARK_WORDS) if _OWN_MARKS.search(parts[0]) else n))
+        mark = " ".join([word] * min(n, MAX_MARK_WORDS if _OWN_MARKS.search(parts[0]) else MAX_PLAIN_MARK_WORDS))
         written.append((word, first))
         for a, b in reversed(spans):
             text = text[:a] + mark + text[b:]

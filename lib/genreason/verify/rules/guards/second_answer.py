@@ -79,6 +79,11 @@ _SENTENCES = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
 # A lead-in sentence before a list: lowercase words (not only "of the") before a colon.
 _LEAD_IN_SENTENCE = re.compile(r"\b(?!(?:of|the|and|for|in|on|at|to|an?)\b)[a-z]{2,}\b[^:]*:\s")
 _LIST_LEAD = re.compile(r"\b(?:such\s+as|including|includes?|like|namely|e\.g\.)\s", re.IGNORECASE)
+_JOINER = re.compile(r"\s+(?:&|vs\.?|versus)\s+", re.IGNORECASE)
+# A short answer of two one-phrase sentences gives two answers; a sentence ends after three
+# lowercase letters, not after an initial or an abbreviation ("G. Hannelius", "Dr.", "St.", "Mrs.").
+MAX_SHORT_CHARS = 100
+_SHORT_SENTENCE_END = re.compile(r"(?<=[a-z]{3})[.!?]\s+(?=[A-Z])")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _OWN_ITEMS = re.compile(r"[,;]\s")  # a reference that lists items of its own
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
@@ -182,9 +187,12 @@ def extra_answer(
     """The reference listed with another answer in a bare answer ("X, Y", "X and Y", "Y, X,
     Z"), or None. The verdict is None (undecided). `unmask`: the answer as written, where
     `answer` stands in for the reference with a placeholder (`guards.masking`)."""
-    if len(answer) > MAX_LIST_CHARS or not re.search(r"[,;&\n/]|\s(?:and|plus)\s", answer, re.IGNORECASE):
+    if len(answer) > MAX_LIST_CHARS or not re.search(r"[,;&\n/.]|\s(?:and|plus|vs\.?|versus)\s", answer, re.IGNORECASE):
         return None
     text = re.sub(r"\s*\n+\s*", ", ", unwrap_text(answer, pad=True).strip())
+    text = _JOINER.sub(" and ", text)  # "X & Y", "X vs Y": two answers side by side
+    if len(text) <= MAX_SHORT_CHARS:
+        text = _SHORT_SENTENCE_END.sub(", ", text).rstrip(".")  # "War and Peace. Anna Karenina."
     if _NUMBERED.search(answer) or _SENTENCES.search(text):
         return None  # an enumerated list ("1. X" lines) answers a question asking for several
     top = items_with_separators(text)
@@ -283,7 +291,14 @@ def extra_answer(
         words, numbers = _content(item), set(_NUMBER.findall(item))
         if words and any(words <= own and numbers <= own_numbers for own, own_numbers in known):
             continue  # the reference's or the question's own words ("Tulsa, Oklahoma" for "Tulsa, Oklahoma")
-        if place_question and len(items) == 2 and joined_by == "," and _place_qualifier(item, unmask(items[1 - k]), after=k > 0):
+        qualified = unmask(items[1 - k])
+        if (
+            place_question
+            and len(items) == 2
+            and joined_by == ","
+            and not _OWN_ITEMS.search(qualified)  # "Paris, France" is qualified already: ", London" is another
+            and _place_qualifier(item, qualified, after=k > 0)
+        ):
             continue  # a place qualified, or qualifying ("Tbilisi, Georgia", "Colby, Wisconsin")
         extra.append(item)
     named = {normalize(unmask(it)) for it in items} & alternatives

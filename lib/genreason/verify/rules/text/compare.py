@@ -246,10 +246,6 @@ def _items_of(alt: str) -> tuple[str, ...]:
     return tuple(split_items(alt))
 
 
-def _item_count(alt: str) -> int:
-    return len(_items_of(alt))
-
-
 def _contained(alt: str, a_tok: list[str], r_tok: list[str], r_content: list[str], question: str = "") -> str | None:
     """How the reference alternative `alt` appears inside a longer answer, or None."""
     hits = _find(a_tok, [t for t in r_tok if t not in ARTICLES])
@@ -264,7 +260,7 @@ def _contained(alt: str, a_tok: list[str], r_tok: list[str], r_content: list[str
             continue
         return f"reference {alt!r} appears in the answer"
     # a list's items scattered through a text are no list ("no, no, yes" in a restated puzzle)
-    window = _window_hit(a_tok, r_content) if _item_count(alt) < 3 else None
+    window = _window_hit(a_tok, r_content) if len(_items_of(alt)) < 3 else None
     if window is not None:
         return f"all words of {alt!r} appear together in the answer"
     return None

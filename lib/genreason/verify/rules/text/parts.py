@@ -233,8 +233,8 @@ def scaled_number(answer: str, alt: str) -> bool:
     ("100 \\times 10^{3} °C" for "100 °C")."""
     number = re.sub(r"^[$€£¥]\s*", "", alt.strip())  # "$174,000" is written "174000" too
     quantity = _LEADING_NUMBER.match(number)
-    if quantity is None:
-        return False
+    if quantity is None or _SCALED.match(number, quantity.end(1)):
+        return False  # not a number, or one with a scale of its own ("1 Million")
     number = quantity.group(1)
     found = False
     forms = {number, number.replace(",", "")}  # "900,000,000" is also written "900000000"
