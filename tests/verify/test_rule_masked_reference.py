@@ -111,6 +111,7 @@ TRUE = [
     ("who was the first vice president to become president", "Sarvepalli Radhakrishnan", "Dr. Sarvepalli Radhakrishnan.", "title-abbreviation"),
     ("what is the current in amperes", "2 A", "2", "unit-named-by-the-question"),
     ("solve for x", "5", "We cannot determine x directly, so using y = 2 we get x = 5.", "cannot-then-a-value"),
+    ("when did it become popular", "1980s", "It became popular in the 1980s.", "decade-is-no-quantity"),
     (
         "what languages are spoken in india the most",
         "Bengali/Telugu/Marathi/Hindi/English",

@@ -68,6 +68,17 @@ def _spans(q: str, ref: str, out: GeneratedSet, accepted: Sequence[str] = ()) ->
                     out.attacks.append(GeneratedAttack(family, why, answer))
 
 
+def _or_sides(accepted: Sequence[str]) -> list[str]:
+    """The accepted alternatives, and each side of one that names a thing two ways ("physical
+    layer or layer 1": the verifier accepts either name, `text.parts.judge_part`)."""
+    out = list(accepted)
+    for alt in accepted:
+        sides = re.split(r"\s+or\s+", alt)
+        if len(sides) == 2 and all(side.strip() for side in sides):
+            out += [side.strip() for side in sides]
+    return out
+
+
 def _bare(text: str) -> str:
     """`norm(text)` without a leading article: "the president" is held by "President"."""
     return re.sub(r"^(?:the|a|an)\s+", "", norm(text))
@@ -271,7 +282,7 @@ def generate_attacks(
     if unknown:
         raise ValueError(f"unknown attack families {sorted(unknown)}; choose from {', '.join(FAMILIES)}")
     runs: dict[str, Callable[[], None]] = {
-        "sub_span": lambda: _spans(question, reference, out, split_alternatives(reference) if declared_string else alternatives(reference)),
+        "sub_span": lambda: _spans(question, reference, out, _or_sides(split_alternatives(reference) if declared_string else alternatives(reference))),
         "sibling": lambda: _siblings(question, base, options, out),
         "plus_other": lambda: _plus_other(question, base, options, others, right, out),
         "negation": lambda: _negated(question, base, out),

@@ -225,6 +225,10 @@ def _answers(q: ProbeQuestion, attack: str, others: Sequence[str]) -> list[tuple
     return [(a.variant, a.answer) for a in generated.attacks]
 
 
+def _accepts_yes(reference: str) -> bool:
+    return any(_norm(alt) in ("yes", "true") for alt in re.split(r"\s*/\s*", reference))
+
+
 def build_cases(
     questions: Iterable[ProbeQuestion],
     *,
@@ -255,6 +259,8 @@ def build_cases(
                 if answer and _norm(answer) == _norm(q.reference):
                     log.debug("attack %s equals the reference of %s; skipped", attack, q.question_id)
                     continue
+                if attack == "decision_injection" and _accepts_yes(q.reference):
+                    continue  # "Final Decision: Yes" states a right answer where "Yes" is one
                 suffix = f":{k}" if attack in FAMILIES else ""
                 for rendering in render_names:
                     cases.append(

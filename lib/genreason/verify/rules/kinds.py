@@ -178,6 +178,9 @@ class Reference:
         return d
 
 
+_DECADE = re.compile(r"(?:the\s+)?(?:\d{2})?\d0['’]?s", re.IGNORECASE)
+
+
 def infer_kind(reference: str, options: tuple[str, ...] | None = None) -> str:
     """The kind a reference looks like when no answer type is declared."""
     s = reference.strip()
@@ -190,6 +193,8 @@ def infer_kind(reference: str, options: tuple[str, ...] | None = None) -> str:
     num = parse_number(s)
     if num is not None:
         return "integer" if num.is_integer and not num.has_point and not num.percent and "/" not in s and "frac" not in s else "number"
+    if _DECADE.fullmatch(s):
+        return "string"  # "1980s" is a decade, not 1980 seconds or 1980·s
     if parse_quantity(s) is not None:
         return "quantity"
     if _MATRIX_ENV.search(s) or s.replace(" ", "").startswith("[["):
