@@ -89,6 +89,7 @@ NOT_TRUE = [
     ("when was it released", "29 January 2018/February 2018", "one of 29 January 2018, March 2018", "date-keeps-its-value-shape"),
     ("where is the gathering place", "Tulsa, Oklahoma", "Tulsa, Oklahoma is wrong; Dallas", "short-correction-answers-alone"),
     ("A current flows in the wire. What is the current?", "2 A", "2", "article-a-is-no-ampere"),
+    ("who sang with michael jackson on the song", "Jermaine Jackson", "\\boxed{Jermaine}", "given-name-plus-question-surname"),
     ("What is the period of the second pendulum?", "3 s", "3", "ordinal-second-is-no-unit"),
 ]
 

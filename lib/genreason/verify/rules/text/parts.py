@@ -314,6 +314,7 @@ def judge_part(answer: str, alt: str, question: str) -> Verdict | None:
         and all(r[i].capital for i in kept)
         and not all(is_common_word(r[i].token, GENERIC_ZIPF) for i in kept)
         and not re.search(rf"(?<!\w){re.escape(kept_text)}\s+of\b", alt, re.IGNORECASE)
+        and not _PERSON_QUESTION.search(question or "")  # a given name is no person ("Jermaine" of "Jermaine Jackson")
     ):
         # "Nile" for "Nile River" asked "Which river ...?": the question supplies the rest. A
         # kept part that is an everyday word ("West" for "West Virginia", asked about the
