@@ -22,8 +22,8 @@ from collections.abc import Callable
 from genreason.verify.rules.guards.hedges import Several
 from genreason.verify.rules.guards.items import items_with_separators, shorten, word_count
 from genreason.verify.rules.guards.masking import MARK_PREFIX
+from genreason.verify.rules.guards.places import PLACE_QUESTION, place_qualifier
 from genreason.verify.rules.latex import unwrap_text
-from genreason.verify.rules.text.common_words import zipf
 from genreason.verify.rules.text.words import normalize, split_alternatives
 
 # An answer longer than this is prose, whose commas and "and"s describe rather than list.
@@ -40,18 +40,6 @@ MIN_HEADER_WORDS = 5
 SET_ALTERNATIVES = 3
 # An answer this short that adds a clause to the reference adds a statement of its own.
 MAX_SHORT_WORDS = 6
-# A place named after another ("Tulsa, Oklahoma") is a larger one: a state or country, whose
-# name is a frequent word (Zipf: "vermont" 3.8, "oklahoma" 4.3; "casella" 2.2).
-PLACE_ZIPF = 3.5
-# A state or country is named in one or two words ("Georgia", "South Africa"); three are a
-# person's name as often ("George Washington Steele"), unless a place noun ends them
-# ("Australian Capital Territory"), up to four.
-MAX_PLACE_WORDS = 2
-_PLACE_NOUN = re.compile(
-    r"(?:territory|province|state|county|region|district|islands?|republic|kingdom|emirates|prefecture|"
-    r"oblast|canton|department|parish|borough|valley|coast)$",
-    re.IGNORECASE,
-)
 MAX_NAMED_WORDS = 8  # the item naming the reference may be as long as the reference
 _WORD_SLASH = re.compile(r"(?<=[^\W\d_]{2})/(?=[^\W_])|(?<=\d)/(?=[^\W\d_]{2})")  # not "3/4"
 # Words that make an item a clause, not an answer ("Tulsa, which is in Oklahoma").
@@ -88,15 +76,6 @@ _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _OWN_ITEMS = re.compile(r"[,;]\s")  # a reference that lists items of its own
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 _SUFFIX = re.compile(r"(?:jr|sr|junior|senior|phd|md|esq|obe|cbe|kbe|mbe|qc|kc)\.?", re.IGNORECASE)
-# A question about a place: a place named after a comma qualifies the one before it.
-_PLACE_QUESTION = re.compile(
-    r"^\W*where\b|\b(?:which|what)\s+(?:[a-z]+\s+){0,2}(?:city|cities|town|country|countries|state|states|province|"
-    r"county|region|place|capital|island|continent)\b|\b(?:located|location|situated|headquartered|filmed|held|"
-    r"hosted|born|based)\b|\bin\s+(?:which|what)\b|\bwhere\s+(?:is|are|was|were|do|does|did)\b",
-    re.IGNORECASE,
-)
-
-
 def _without_reference(text: str, reference: str) -> str:
     for alt in sorted(split_alternatives(reference), key=len, reverse=True):
         if len(alt) > 3:
@@ -127,36 +106,6 @@ def _answer_like(item: str, named: bool) -> bool:
         return True
     long_words = [re.sub(r"^[a-z]['’]", "", w) for w in re.findall(r"[^\W\d_][^\s]*", item) if len(w) > 3]  # "d'Urville"
     return n <= MAX_NAMED_WORDS and all(w[:1].isupper() for w in long_words)
-
-
-def _place_qualifier(item: str, named: str, *, after: bool) -> bool:
-    """Whether `item` may be a place beside the reference's `named` item: capitalised words;
-    after it, a larger place ("Tbilisi, Georgia"), which is a frequent word in English text
-    (states and countries are: "georgia" has Zipf 4.5), not a rare name ("Max Casella"), and
-    no rarer than the place it qualifies ("Spanish, Pakistan" qualifies nothing)."""
-    words = re.findall(r"[^\W\d_]+", item)
-    if not words or len(words) > (4 if _PLACE_NOUN.match(words[-1]) else MAX_PLACE_WORDS) or not all(w[:1].isupper() for w in words if len(w) > 3) or re.search(r"\d", item):
-        return False  # a place is capitalised words, with no numbers ("April 24, 2018" is none)
-    named_words = [w for w in re.findall(r"[^\W\d_]+", named) if len(w) > 3]
-    if not named_words or not all(w[:1].isupper() for w in named_words):
-        return False  # only a place name is qualified by a place ("optic nerve, Jerry Rice" is not)
-    if all(not zipf(w.lower()) for w in named_words):
-        return False  # a place is a word of the lists ("tbilisi" 2.8); "Psychomachia" (0) is a title
-    if not after:
-        return True  # the more precise place first: "Colby, Wisconsin" for "Wisconsin"
-    last = words[-1]
-    # every word of a larger place's name is frequent ("dustin" 3.4 is not: "Dustin Johnson")
-    frequencies = [zipf(w.lower()) or 0.0 for w in words if len(w) >= 3]
-    frequency = min(frequencies) if frequencies else None
-    # the qualified place's rarest word ("palm" in "West Palm Beach") stands for it
-    named_frequencies = [f for f in (zipf(w.lower()) for w in re.findall(r"[^\W\d_]{3,}", named)) if f is not None]
-    named_frequency = min(named_frequencies) if named_frequencies else None
-    return (
-        len(last) >= 3
-        and frequency is not None
-        and frequency >= PLACE_ZIPF
-        and (named_frequency is None or frequency >= named_frequency)
-    )
 
 
 def _glossed(top: list[tuple[str, str]], unglossed: str, is_reference: Callable[[str], bool]) -> bool:
@@ -280,7 +229,7 @@ def extra_answer(
     known = [] if whole_list else [
         (_content(alt) | _content(question), set(_NUMBER.findall(f"{alt} {question}"))) for alt in split_alternatives(reference)
     ]
-    place_question = bool(_PLACE_QUESTION.search(question or ""))
+    place_question = bool(PLACE_QUESTION.search(question or ""))
     extra = []
     for k, (item, hit) in enumerate(zip(items, hits, strict=True)):
         if hit:
@@ -297,7 +246,7 @@ def extra_answer(
             and len(items) == 2
             and joined_by == ","
             and not _OWN_ITEMS.search(qualified)  # "Paris, France" is qualified already: ", London" is another
-            and _place_qualifier(item, qualified, after=k > 0)
+            and place_qualifier(item, qualified, after=k > 0)
         ):
             continue  # a place qualified, or qualifying ("Tbilisi, Georgia", "Colby, Wisconsin")
         extra.append(item)
