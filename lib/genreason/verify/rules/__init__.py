@@ -8,5 +8,7 @@ reading numbers and `units` for quantities), `choice`, `structures` (lists, matr
 `math/` (`answers` compares expressions, `expression` and `fastparse` parse them) and `text/`
 (`words`, `booleans`, `compare`, and `parts` for sub-spans and look-alikes of a reference,
 with `common_words` for word frequency). `guards/` holds the refusals: `negation`, `hedges`,
-`restatement`, `junk`. `latex.unwrap_text` is the one `\\text{}` unwrapper.
+`second_answer` (with `places` for qualifiers), `restatement`, `junk`; `items` cuts answers into
+sentences and items, and `masking` stands the reference in while they read, and `text/dates`
+reads dates. `latex.unwrap_text` is the one `\\text{}` unwrapper.
 """
