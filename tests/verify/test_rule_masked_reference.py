@@ -90,6 +90,7 @@ NOT_TRUE = [
     ("where is the gathering place", "Tulsa, Oklahoma", "Tulsa, Oklahoma is wrong; Dallas", "short-correction-answers-alone"),
     ("A current flows in the wire. What is the current?", "2 A", "2", "article-a-is-no-ampere"),
     ("who sang with michael jackson on the song", "Jermaine Jackson", "\\boxed{Jermaine}", "given-name-plus-question-surname"),
+    ("where did people drink during prohibition", "Speakeasies", "\\boxed{Speakeasies, from 0.01 to 10 nanometers}", "phrase-holding-a-value"),
     ("What is the period of the second pendulum?", "3 s", "3", "ordinal-second-is-no-unit"),
 ]
 
@@ -109,6 +110,7 @@ TRUE = [
     ("where is the capital of georgia", "Tbilisi", "\\boxed{Tbilisi, Georgia}", "place-qualified"),
     ("what is the capital of australia", "Canberra", "\\boxed{Canberra, Australian Capital Territory}", "place-noun-qualifier"),
     ("how many people live there", "1 Million", "It has roughly 1 million residents", "reference-with-its-own-scale"),
+    ("which band recorded detroit rock city", "Kiss", "\\boxed{Kiss, with the song on their album Destroyer}", "phrase-about-the-reference"),
     ("who was the first vice president to become president", "Sarvepalli Radhakrishnan", "Dr. Sarvepalli Radhakrishnan.", "title-abbreviation"),
     ("what is the current in amperes", "2 A", "2", "unit-named-by-the-question"),
     ("solve for x", "5", "We cannot determine x directly, so using y = 2 we get x = 5.", "cannot-then-a-value"),

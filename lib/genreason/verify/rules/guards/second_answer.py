@@ -217,7 +217,8 @@ def extra_answer(
     opens_with_reference = (
         len(halves) == 2 and hits[0] and not long[0]
         and all(word_count(part) <= MAX_NAMED_WORDS for part in _split_slashes(second, reference))
-        and not _PREPOSITION.match(second)  # "Kiss, with the song ...": a phrase about it
+        # "Kiss, with the song ...": a phrase about it; "from 0.01 to 10 nm" is a value of its own
+        and (not _PREPOSITION.match(second) or re.search(r"\d", second) is not None)
         and not _CLAUSE.search(second)
         and normalize(unmask(items[0])) in alternatives
     )
