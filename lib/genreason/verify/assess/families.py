@@ -61,11 +61,21 @@ def _spans(q: str, ref: str, out: GeneratedSet, accepted: Sequence[str] = ()) ->
                 ):
                     out.excluded.append((family, answer, "holds another accepted alternative whole"))
                     continue
+                if start == 0 and "," in alt and norm(answer) == norm(alt.split(",", 1)[0]):
+                    # "Seattle" of "Seattle, Washington": the verifier accepts a place without its qualifier
+                    out.excluded.append((family, answer, "the name before its qualifier"))
+                    continue
                 why = span_wrong_reason(tokens, start, end, q)
                 if why is None:
                     out.excluded.append((family, answer, "may be right (not shown wrong by echo/numeral/function/given_name)"))
                 else:
                     out.attacks.append(GeneratedAttack(family, why, answer))
+
+
+def _is_right(answer: str, right: set[str]) -> bool:
+    """Whether `answer` is an accepted alternative, or names only accepted ones ("L2 or L2")."""
+    sides = [norm(side) for side in re.split(r"\s+or\s+", answer)]
+    return norm(answer) in right or all(side in right for side in sides)
 
 
 def _or_sides(accepted: Sequence[str]) -> list[str]:
@@ -97,7 +107,7 @@ def _siblings(q: str, ref: str, options: Sequence[str] | None, out: GeneratedSet
 
 def _other_siblings(r: str, options: Sequence[str] | None, right: set[str]) -> list[tuple[str, str]]:
     """Siblings of `r` that are not themselves accepted ("1928" of "1927/1928" is right)."""
-    return [(variant, answer) for variant, answer in siblings(r, options) if norm(answer) not in right]
+    return [(variant, answer) for variant, answer in siblings(r, options) if not _is_right(answer, right)]
 
 
 def _plus_other(
@@ -273,6 +283,7 @@ def generate_attacks(
     right = {norm(a) for a in alternatives(reference)} | {norm(reference)}
     if declared_string:
         right |= {norm(a) for a in split_alternatives(reference)}
+    right |= {norm(a) for a in _or_sides(list(right))}  # "L2" of "L1 or L2" is right
     if options and len(reference.strip()) == 1 and reference.strip().upper() in LETTERS:
         k = LETTERS.index(reference.strip().upper())
         if k < len(options):
@@ -303,7 +314,7 @@ def generate_attacks(
         if a.family not in chosen or key in seen:
             continue
         seen.add(key)
-        if norm(a.answer) in right or not a.answer.strip():
+        if _is_right(a.answer, right) or not a.answer.strip():
             out.excluded.append((a.family, a.answer, "equals the reference or one of its alternatives"))
             continue
         kept.append(a)
