@@ -119,8 +119,8 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
     # The guards read a string reference, where the answer writes it, masked
     # (`guards.masking`): "Captain America: Civil War" or a 20-word list then makes no
     # sentence or clause of its own.
-    readings = _readings(ref, answer)
-    neg = _negation(ref, readings, PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
+    reading = _reading(ref, answer)
+    neg = _negation(ref, reading, PROSE_SHORT_ANSWER_WORDS if prose else SHORT_ANSWER_WORDS)
     if neg is not None:
         if ref.kind == "boolean":
             # "not true" is False, "Yes is wrong" is No: a negated yes/no inverts it.
@@ -141,12 +141,11 @@ def guard_answer(ref: Reference, answer: str, *, prose: bool = False) -> Outcome
             return verdict, "negation", neg.reason, {"kind": "inequation"}
         elif neg.status == "corrected":
             answer = neg.text
-            readings = _readings(ref, answer)
-    for reading in readings:
-        several = _several(ref, reading)
-        if several is not None:
-            items = [reading.unmask(item) for item in several.items[:20]]
-            return several.verdict, "hedge", reading.unmask(several.reason), {"kind": "several", "items": items}
+            reading = _reading(ref, answer)
+    several = _several(ref, reading)
+    if several is not None:
+        items = [reading.unmask(item) for item in several.items[:20]]
+        return several.verdict, "hedge", reading.unmask(several.reason), {"kind": "several", "items": items}
     return Corrected(answer) if neg is not None else answer
 
 
@@ -155,31 +154,29 @@ class Corrected(str):
     all that is; the response around it holds the denied value."""
 
 
-def _readings(ref: Reference, answer: str) -> list[Masked]:
+def _reading(ref: Reference, answer: str) -> Masked:
     """How the guards read the answer: with a string reference masked where it writes one,
     else as written."""
     if ref.kind == "string":
-        return [mask_reference(answer, [ref.text, *split_alternatives(ref.text)])]
-    return [Masked(answer)]
+        return mask_reference(answer, [ref.text, *split_alternatives(ref.text)])
+    return Masked(answer)
 
 
-def _negation(ref: Reference, readings: list[Masked], short_words: int) -> Negation | None:
-    """The first reading's negation that governs the answer, its texts as written, or None. A
-    reference holding the negating words itself ("not guilty") is compared as it stands; in a
-    masked reading the words found lie outside it ("It is not I Write Sins Not Tragedies")."""
-    for reading in readings:
-        neg = read_negation(reading.text, short_words=short_words)
-        if neg.status == "none" or (not reading.written and _cue_in_reference(neg.cue, ref.text)):
-            continue
-        if reading.written:
-            denied = neg.denied and reading.unmask(neg.denied)
-            neg = replace(neg, text=reading.unmask(neg.text), reason=reading.unmask(neg.reason), denied=denied)
-        return neg
-    return None
+def _negation(ref: Reference, reading: Masked, short_words: int) -> Negation | None:
+    """The negation that governs the answer, its texts as written, or None. A reference
+    holding the negating words itself ("not guilty") is compared as it stands; where it is
+    masked, the words found lie outside it ("It is not I Write Sins Not Tragedies")."""
+    neg = read_negation(reading.text, short_words=short_words)
+    if neg.status == "none" or (not reading.written and _cue_in_reference(neg.cue, ref.text)):
+        return None
+    if reading.written:
+        denied = neg.denied and reading.unmask(neg.denied)
+        neg = replace(neg, text=reading.unmask(neg.text), reason=reading.unmask(neg.reason), denied=denied)
+    return neg
 
 
 def _several(ref: Reference, reading: Masked) -> Several | None:
-    """The reference offered among other candidates in one reading of the answer."""
+    """The reference offered among other candidates in the guards' reading of the answer."""
 
     def is_reference(item: str) -> bool:
         return _is_reference_item(ref, reading.unmask(item))

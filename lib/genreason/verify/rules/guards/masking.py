@@ -18,6 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from genreason.verify.rules.guards.hedges import MAX_ITEM_WORDS
+
 # Placeholder words: capitalised (the guards read names as capitalised), no English word, one
 # letter per alternative; an alternative holding digits keeps one ("Zqxj9a"), so the guards
 # still read it as a value ("29 January 2018, March 2018" is two values).
@@ -31,7 +33,7 @@ _TRUNCATED_MARK = re.compile(r"\s*\bZ(?:q(?:x(?:j9?[a-z]?)?)?)?(?=\.\.\.|…)") 
 # alternative with marks of its own (a 20-word list, "Captain America: Civil War") was cut by
 # those marks, never read whole: it counts as one short item of at most MAX_MARK_WORDS.
 MAX_MARK_WORDS = 3
-MAX_PLAIN_MARK_WORDS = 6  # hedges.MAX_ITEM_WORDS: a 12-word title in "R or Fight Club" is an item
+MAX_PLAIN_MARK_WORDS = MAX_ITEM_WORDS  # a 12-word title in "R or Fight Club" is a list item
 _OWN_MARKS = re.compile(r"[.,:;!?](?=\s)|/")  # "/": the whole reference, its alternatives joined
 # An alternative is masked when the guards could misread it: two or more words, or marks.
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -79,9 +81,10 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
-def _occurrences(text: str, low: str, alt: str, core: str) -> list[tuple[int, int]]:
-    """Spans of `core` written in `text` with single spaces, as whole words (and the
-    alternative's own closing stop after it, where it has one): a plain search, no pattern."""
+def _occurrences(low: str, alt: str, core: str) -> list[tuple[int, int]]:
+    """Spans of `core` written in the lower-cased text `low` with single spaces, as whole words
+    (and the alternative's own closing stop after it, where it has one): a plain search, no
+    pattern."""
     needle = " ".join(core.split()).lower()
     stops = core != alt
     spans, i = [], low.find(needle)
@@ -111,7 +114,7 @@ def _mask(answer: str, alternatives: tuple[str, ...]) -> Masked:
     low = answer.lower()
     same_length = len(low) == len(answer)  # lower case may lengthen a letter ("İ")
     plain = same_length and not _IRREGULAR_SPACE.search(answer)
-    squeezed = low if plain else " ".join(low.split())
+    squeezed = None  # the answer with single spaces, made where a plain search misses
     for k, alt in enumerate(ordered[: len(_LETTERS)]):
         parts = _maskable(alt)
         if parts is None:
@@ -119,10 +122,13 @@ def _mask(answer: str, alternatives: tuple[str, ...]) -> Masked:
         words = parts[1].lower().split()
         if words[0] not in low or words[-1] not in low:
             continue  # a cheap test first: most answers do not write most alternatives
-        spans = _occurrences(text, text.lower(), *parts) if same_length else []
-        if not spans and not plain and " ".join(words) in squeezed:
-            # written with other spacing ("Captain  America:\nCivil War"): the pattern reads it
-            spans = [m.span() for m in _pattern(*parts).finditer(text)]
+        spans = _occurrences(text.lower(), *parts) if same_length else []
+        if not spans and not plain:
+            if squeezed is None:
+                squeezed = " ".join(low.split())
+            if " ".join(words) in squeezed:
+                # written with other spacing ("Captain  America:\nCivil War"): the pattern reads it
+                spans = [m.span() for m in _pattern(*parts).finditer(text)]
         if not spans:
             continue
         word = MARK_PREFIX + ("9" if any(c.isdigit() for c in parts[0]) else "") + _LETTERS[k]

@@ -111,7 +111,8 @@ def _beside_reference(
 ) -> tuple[bool | None, str] | None:
     """The verdict when the answer that holds the reference offers other candidates beside
     it, lists it with another value or names another answer too; None when it does not. The
-    guards read the reference, where the answer writes it, as one word (`guards.masking`)."""
+    guards read the reference, where the answer writes it, as placeholder words
+    (`guards.masking`)."""
     masked = mask_reference(answer, [reference, *alts])
     named = _namer(reference, masked)
     several = _offers_several(reference, masked, named, r_content)
