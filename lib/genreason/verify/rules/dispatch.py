@@ -252,6 +252,14 @@ def _has_words(text: str) -> bool:
     return any(w.lower() not in FUNCTION_NAMES for w in words)
 
 
+def _looks_like_formula(ref: Reference) -> bool:
+    """Whether a string reference is a formula without words ("x^2 + 1"), read once per
+    reference: every answer that is not its text asks."""
+    if "formula" not in ref.cache:
+        ref.cache["formula"] = not _has_words(ref.text) and infer_kind(ref.text) == "expression"
+    return ref.cache["formula"]
+
+
 def _dispatch_typed(ref: Reference, answer: str, context: str | None) -> Outcome:
     kind = ref.kind
     if kind == "choice":
@@ -300,7 +308,7 @@ def _dispatch_typed(ref: Reference, answer: str, context: str | None) -> Outcome
         v2, why2 = compare_text(ref.text, context, question=ref.question)
         if v2 is True:
             return True, "string", why2 + " (whole response)", {"kind": "text"}
-    if verdict is not True and infer_kind(ref.text) == "expression" and not _has_words(ref.text):
+    if verdict is not True and _looks_like_formula(ref):
         v3 = compare_expressions(ref, answer)
         if v3[0] is True:
             return v3

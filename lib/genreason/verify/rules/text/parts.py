@@ -186,6 +186,7 @@ def holds_sibling(text: str, alt: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=8192)  # asked for each answer to the same question
 def middle_names_optional(alt: str, question: str) -> bool:
     """Whether middle names of the personal name `alt` may be left out or added: a question
     about a person and a rare surname (see module docstring)."""
